@@ -1,0 +1,10 @@
+import { coursesHandlers } from './courses/routes.js';
+import type { HandlerTable } from './types.js';
+
+/**
+ * Every implemented Classroom method, keyed by discovery id. A method missing here answers
+ * 501 UNIMPLEMENTED (and shows as not implemented in /emulator/v1/coverage).
+ */
+export const HANDLERS: HandlerTable = {
+  ...coursesHandlers,
+};

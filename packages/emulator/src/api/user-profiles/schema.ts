@@ -1,0 +1,33 @@
+import type { UserRow } from '../../store/schema.js';
+
+/** The UserProfile resource, as the API shows it. */
+export interface UserProfile {
+  id: string;
+  name: { givenName: string; familyName: string; fullName: string };
+  emailAddress?: string;
+  photoUrl: string;
+  permissions?: { permission: string }[];
+  verifiedTeacher?: boolean;
+}
+
+/**
+ * Maps a user row to the UserProfile resource. Email addresses are shown only to callers holding
+ * the `classroom.profile.emails` scope, as production does.
+ */
+export function toUserProfile(user: UserRow, options: { showEmail: boolean; self?: boolean }): UserProfile {
+  const fullName = [user.given_name, user.family_name].filter(Boolean).join(' ');
+  const profile: UserProfile = {
+    id: user.id,
+    name: { givenName: user.given_name, familyName: user.family_name, fullName },
+    photoUrl: `//lh3.googleusercontent.com/a/emulator-${user.id}`,
+  };
+  if (options.showEmail) profile.emailAddress = user.email;
+  if (options.self && user.can_create_courses) profile.permissions = [{ permission: 'CREATE_COURSE' }];
+  if (user.verified_teacher) profile.verifiedTeacher = true;
+  return profile;
+}
+
+/** True when the caller's scopes let it see email addresses. */
+export function seesEmails(scopes: ReadonlySet<string>): boolean {
+  return scopes.has('https://www.googleapis.com/auth/classroom.profile.emails');
+}

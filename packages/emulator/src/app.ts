@@ -1,0 +1,39 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAdminRoutes } from './admin/routes.js';
+import { HANDLERS } from './api/index.js';
+import type { Interceptor } from './api/types.js';
+import type { Env } from './env.js';
+import { registerDiscoveryRoutes } from './http/discovery.js';
+import { installErrorHandler } from './http/errors.js';
+import { registerClassroomRoutes } from './http/router.js';
+
+/** What the app is built from; `createEmulator` assembles it. */
+export interface AppParts {
+  env: Env;
+  interceptors?: readonly Interceptor[];
+  logger?: FastifyServerOptions['logger'];
+  /** The emulator's own base URL, for the served discovery document; derived from the request when absent. */
+  publicUrl?: () => string | undefined;
+  /** Called by the admin reset endpoint. */
+  reset: (options: { demo?: boolean }) => Promise<void>;
+}
+
+/** Builds the HTTP app. It has no logic of its own: it wires the parts together. */
+export function buildApp(parts: AppParts): FastifyInstance {
+  const app = Fastify({
+    logger: parts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    // Google accepts repeated query parameters (`courseStates=A&courseStates=B`); keep them as arrays.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+  // Bodies are read as text and checked against the discovery schemas by the router, so that
+  // malformed JSON gets Google's error shape instead of Fastify's.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  installErrorHandler(app);
+  registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? []);
+  registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));
+  registerAdminRoutes(app, parts);
+  return app;
+}

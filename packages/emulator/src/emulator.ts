@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import { AdminClient } from './admin/client.js';
+import type { Interceptor } from './api/types.js';
+import { buildApp } from './app.js';
+import { Env } from './env.js';
+import { VirtualClock } from './platform/clock.js';
+import { IdSource } from './platform/ids.js';
+import type { Limits } from './platform/limits.js';
+import type { Logger } from './platform/logger.js';
+import { seedDemo } from './seed/demo.js';
+import { Store, type StoreOptions } from './store/db.js';
+
+/** How to build an emulator. Every field is optional. */
+export interface EmulatorOptions {
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 (default) picks a free one. */
+  port?: number;
+  /** Build the app without listening (use `app.inject`). */
+  listen?: boolean;
+  /** Where the state lives; in-memory SQLite by default. */
+  store?: StoreOptions;
+  /** Seed the demo school on start and on `reset({ demo: true })`. Default false. */
+  demo?: boolean;
+  /** Seeds identifiers, so a test gets the same ids every run. */
+  seed?: number;
+  /** Limits at start (a reset returns to these). */
+  limits?: Partial<Limits>;
+  /** Start the virtual clock here (epoch ms), frozen. */
+  frozenAt?: number;
+  /** Pino logging: false (default), true, or pino options. */
+  logger?: boolean | Record<string, unknown>;
+  /** Extra interceptors around every Classroom call (quota, faults, logs come built in). */
+  interceptors?: Interceptor[];
+}
+
+/** A running (or injectable) emulator. */
+export interface Emulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (empty when not listening). */
+  readonly url: string;
+  /** `host:port`, the value for CLASSROOM_EMULATOR_HOST. */
+  readonly host: string;
+  /** The Fastify app, for `inject()`. */
+  readonly app: FastifyInstance;
+  readonly env: Env;
+  readonly admin: AdminClient;
+  /** Empties the state (and re-seeds the demo school with `demo: true`), without a restart. */
+  reset(options?: { demo?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+/**
+ * Builds an emulator: store, clock, ids and the HTTP app; listens on a port unless told not to.
+ *
+ * @example
+ * ```ts
+ * const emulator = await createEmulator({ demo: true });
+ * const classroom = google.classroom({ version: 'v1', rootUrl: `${emulator.url}/`, ... });
+ * await emulator.close();
+ * ```
+ */
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const store = await Store.open(options.store ?? { kind: 'sqlite' });
+  const clock = new VirtualClock();
+  if (options.frozenAt !== undefined) {
+    clock.set(options.frozenAt);
+    clock.freeze(true);
+  }
+  const env = new Env(store, clock, new IdSource(options.seed), silent, options.limits);
+  let publicUrl = '';
+
+  const reset = async ({ demo = false }: { demo?: boolean } = {}) => {
+    await store.transaction((repos) => repos.state.wipe());
+    await env.resetSettings();
+    if (options.frozenAt !== undefined) {
+      clock.set(options.frozenAt);
+      clock.freeze(true);
+    }
+    if (demo) await seedDemo(env);
+  };
+
+  const app = buildApp({
+    env,
+    reset,
+    interceptors: options.interceptors ?? [],
+    logger: options.logger === true ? { level: 'info' } : options.logger || false,
+    publicUrl: () => (publicUrl ? `${publicUrl}/` : undefined),
+  });
+  Object.assign(env, { log: app.log });
+
+  if (store.dialect === 'sqlite' || (await store.read.users.list(undefined, { offset: 0, limit: 1 })).length === 0) {
+    // A fresh store gets the demo school; a shared PostgreSQL store that already holds state keeps it.
+    if (options.demo && (await store.read.users.list(undefined, { offset: 0, limit: 1 })).length === 0) await seedDemo(env);
+  }
+
+  let host = '';
+  if (options.listen !== false) {
+    const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const url = new URL(address);
+    host = url.host;
+    publicUrl = `http://${host}`;
+  } else {
+    await app.ready();
+  }
+
+  return {
+    url: publicUrl,
+    host,
+    app,
+    env,
+    admin: new AdminClient(publicUrl),
+    reset,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

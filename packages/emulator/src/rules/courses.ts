@@ -1,0 +1,155 @@
+import type { Limits } from '../platform/limits.js';
+import type { CourseRow, UserRow } from '../store/schema.js';
+import { violation, type Verdict } from './violation.js';
+
+/** Course states in which nothing but the state itself may change. */
+const FROZEN_STATES = new Set(['ARCHIVED', 'DECLINED', 'SUSPENDED']);
+
+/** States a course may be created in. */
+export const CREATABLE_STATES = new Set(['PROVISIONED', 'ACTIVE']);
+
+/** Which state may follow which, per the Course resource's reference. */
+const TRANSITIONS: Record<string, readonly string[]> = {
+  PROVISIONED: ['ACTIVE', 'DECLINED'],
+  DECLINED: ['PROVISIONED'],
+  ACTIVE: ['ARCHIVED'],
+  ARCHIVED: ['ACTIVE'],
+  // A suspended course is held by Google for a terms-of-service review: no API call moves it.
+  SUSPENDED: [],
+};
+
+/** True when a user is an active Google account. */
+export function isActive(user: UserRow | undefined): user is UserRow {
+  return user !== undefined && user.state === 'ACTIVE';
+}
+
+/** A course title may not carry a link (production rejects anything that looks like a URL). */
+export function checkTitle(name: string | null | undefined): Verdict {
+  if (name && /(https?:\/\/|www\.)\S+|\b[a-z0-9-]+\.(com|org|net|edu|io|gov|co)(\/\S*)?\b/i.test(name)) {
+    return violation('CourseTitleCannotContainUrl', 'The course title must not contain a URL.');
+  }
+  return undefined;
+}
+
+/**
+ * Who may own a new course: a non-admin only themselves; an admin any active user of their domain.
+ * `owner` is undefined when the reference matched nobody.
+ */
+export function checkNewOwner(caller: UserRow, owner: UserRow | undefined, ownerRef: string): Verdict {
+  const admin = caller.is_admin === 1;
+  if (!admin && owner?.id !== caller.id) {
+    return violation('UserCannotOwnCourse', `The requesting user may only create courses that they own themselves, not ones owned by ${ownerRef}.`);
+  }
+  if (!owner) return violation('UserCannotOwnCourse', `No user ${ownerRef} exists to own the course.`);
+  if (owner.domain !== caller.domain) {
+    return violation('UserCannotOwnCourse', `${owner.email} is outside the domain ${caller.domain} and cannot own its courses.`);
+  }
+  if (owner.state !== 'ACTIVE') return violation('FAILED_PRECONDITION', "The course owner's account is disabled.");
+  return undefined;
+}
+
+/**
+ * A user may join one more group (a course) only below the direct-membership limit; memberships
+ * held outside Classroom count too.
+ */
+export function checkGroupMemberships(user: UserRow, courseMemberships: number, limits: Limits): Verdict {
+  if (user.group_memberships + courseMemberships >= limits.userGroupMemberships) {
+    return violation(
+      'UserGroupsMembershipLimitReached',
+      `${user.email} is already a member of ${limits.userGroupMemberships} groups, the most an account may join.`,
+    );
+  }
+  return undefined;
+}
+
+/** The state a course is effectively in for changes: a deleted owner makes it inactive. */
+export function checkOwnerActive(owner: UserRow | undefined): Verdict {
+  if (!isActive(owner)) {
+    return violation('InactiveCourseOwner', "The course owner's account is no longer active; the owner's administrator must restore it first.");
+  }
+  return undefined;
+}
+
+/**
+ * Whether a change to a course is allowed in its current state. A change of `courseState` may travel
+ * with other fields: the rule looks at the state the course is moving to.
+ */
+export function checkModifiable(course: CourseRow, changedFields: readonly string[], newState: string | undefined): Verdict {
+  const otherFields = changedFields.filter((f) => f !== 'courseState');
+  if (course.course_state === 'SUSPENDED') {
+    return violation('CourseNotModifiable', 'The course is suspended and cannot be changed.');
+  }
+  if (newState !== undefined && newState !== course.course_state) {
+    const allowed = TRANSITIONS[course.course_state] ?? [];
+    if (!allowed.includes(newState)) {
+      return violation('FAILED_PRECONDITION', `A course cannot move from ${course.course_state} to ${newState}.`);
+    }
+  }
+  const effective = newState ?? course.course_state;
+  if (otherFields.length > 0 && FROZEN_STATES.has(effective)) {
+    return violation('CourseNotModifiable', `The course is ${effective}; only its state can be changed.`);
+  }
+  return undefined;
+}
+
+/** Whether a course accepts new members at all (rosters follow the course's state). */
+export function checkAcceptsMembers(course: CourseRow): Verdict {
+  if (FROZEN_STATES.has(course.course_state)) {
+    return violation('CourseNotModifiable', `The course is ${course.course_state} and cannot take new members.`);
+  }
+  return undefined;
+}
+
+/** Roles a user can have towards a course. */
+export interface CourseRelation {
+  owner: boolean;
+  teacher: boolean;
+  student: boolean;
+  /** A domain admin of the owner's domain. */
+  admin: boolean;
+}
+
+/** Whether the caller may see the course. */
+export function canView(course: CourseRow, rel: CourseRelation): boolean {
+  if (course.course_state === 'SUSPENDED') return rel.owner || rel.admin;
+  return rel.owner || rel.teacher || rel.student || rel.admin;
+}
+
+/** Whether the caller may change the course's settings. */
+export function canEdit(rel: CourseRelation): boolean {
+  return rel.owner || rel.teacher || rel.admin;
+}
+
+/**
+ * Whether an ownership change can start: the new owner must already teach the course, and no other
+ * ownership transfer may be waiting for its invitee.
+ */
+export function checkOwnerChange(
+  course: CourseRow,
+  newOwner: UserRow | undefined,
+  newOwnerIsTeacher: boolean,
+  pendingOwnerInvitation: boolean,
+): Verdict {
+  if (newOwner?.id === course.owner_id) return undefined;
+  if (pendingOwnerInvitation) {
+    return violation('PendingInvitationExists', 'An ownership transfer invitation for this course is still pending.');
+  }
+  if (!newOwner || !newOwnerIsTeacher) {
+    return violation('IneligibleOwner', 'The new owner must already be a teacher of the course.');
+  }
+  if (!isActive(newOwner)) return violation('IneligibleOwner', 'The new owner account is not active.');
+  return undefined;
+}
+
+/** The Drive folder owner right now: the previous owner until a transfer has completed. */
+export function folderOwnerAt(course: CourseRow, now: number): string {
+  if (course.transfer_from_id && course.transfer_done_at !== null && course.transfer_done_at > now) {
+    return course.teacher_folder_owner_id ?? course.transfer_from_id;
+  }
+  return course.teacher_folder_owner_id ?? course.owner_id;
+}
+
+/** True while an ownership transfer away from `userId` is still running. */
+export function transferInProgressFrom(course: CourseRow, userId: string, now: number): boolean {
+  return course.transfer_from_id === userId && course.transfer_done_at !== null && course.transfer_done_at > now;
+}

@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import { Repos } from './repos.js';
+import type { Database } from './schema.js';
+
+/** Where the state lives. */
+export type StoreOptions =
+  | { kind: 'sqlite'; /** A folder for `classroom.sqlite`; in memory when absent. */ dataDir?: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      /** A PostgreSQL schema to keep the tables in (created if missing); lets test files share a database. */
+      schema?: string;
+      poolSize?: number;
+    };
+
+/**
+ * What differs between the dialects, as flags rather than `if (dialect === ...)` in resource code.
+ */
+export interface Capabilities {
+  /** `SELECT … FOR UPDATE` exists and is needed: several connections (and processes) write at once. */
+  readonly rowLocks: boolean;
+}
+
+/** The one place that owns the database connection. */
+export class Store {
+  constructor(
+    readonly dialect: 'sqlite' | 'postgres',
+    readonly db: Kysely<Database>,
+    readonly capabilities: Capabilities,
+  ) {}
+
+  /** Opens (and migrates) a store. */
+  static async open(options: StoreOptions): Promise<Store> {
+    const store = options.kind === 'sqlite' ? openSqlite(options.dataDir) : await openPostgres(options);
+    await store.migrate();
+    return store;
+  }
+
+  /** Runs `fn` in one transaction: everything it wrote is kept only if it returns normally. */
+  async transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new Repos(trx, this.capabilities)));
+  }
+
+  /** Repositories outside a transaction, for reads. */
+  get read(): Repos {
+    return new Repos(this.db, this.capabilities);
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function openSqlite(dataDir: string | undefined): Store {
+  let file = ':memory:';
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'classroom.sqlite');
+  }
+  const database = new SQLite(file);
+  if (dataDir) database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  // Kysely's SQLite driver serialises every query and transaction on this single connection, so a
+  // transaction is never interleaved with another writer: limits hold without row locks.
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Store('sqlite', db, { rowLocks: false });
+}
+
+let int8Parsed = false;
+
+async function openPostgres(options: { url: string; schema?: string; poolSize?: number }): Promise<Store> {
+  if (!int8Parsed) {
+    // Times are bigint epoch milliseconds: well inside Number's exact range.
+    pg.types.setTypeParser(20, (value: string) => Number(value));
+    int8Parsed = true;
+  }
+  const url = new URL(options.url);
+  const schema = options.schema ?? url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  if (schema && !/^[a-z_][a-z0-9_]*$/i.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  // search_path as a start-up option applies before the first query of every pooled connection.
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  if (schema) {
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (error) {
+      // Two processes may race to create it; the loser sees a unique violation and can go on.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    }
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Store('postgres', db, { rowLocks: true });
+}
+
+/** Drops a PostgreSQL schema and everything in it (test clean-up). */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001_core.js';
+
+/**
+ * Migrations are imported statically rather than read from a folder so that the built package, the
+ * tests and a bundled CLI all see the same list. Append new ones; never edit a released one.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '001_core': m001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

@@ -1,0 +1,553 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Capabilities } from './db.js';
+import {
+  TABLES,
+  type CourseAliasRow,
+  type CourseMemberRow,
+  type CourseRole,
+  type CourseRow,
+  type Database,
+  type DomainRow,
+  type GrantRow,
+  type GuardianInvitationRow,
+  type GuardianRow,
+  type InvitationRow,
+  type ProjectRow,
+  type TokenRow,
+  type UserRow,
+} from './schema.js';
+
+/** A window of a list: rows `offset .. offset+limit-1`. */
+export interface Window {
+  offset: number;
+  limit: number;
+}
+
+type Db = Kysely<Database>;
+
+/**
+ * The repositories, bound to a connection or to a transaction. The only code that writes SQL; it
+ * decides nothing (no permissions, no limits): it loads, counts, locks and saves.
+ */
+export class Repos {
+  readonly users: UsersRepo;
+  readonly identity: IdentityRepo;
+  readonly courses: CoursesRepo;
+  readonly aliases: AliasesRepo;
+  readonly members: MembersRepo;
+  readonly invitations: InvitationsRepo;
+  readonly guardians: GuardiansRepo;
+  readonly settings: SettingsRepo;
+  readonly state: StateRepo;
+
+  constructor(readonly db: Db, readonly capabilities: Capabilities) {
+    this.users = new UsersRepo(db, capabilities);
+    this.identity = new IdentityRepo(db);
+    this.courses = new CoursesRepo(db, capabilities);
+    this.aliases = new AliasesRepo(db);
+    this.members = new MembersRepo(db);
+    this.invitations = new InvitationsRepo(db);
+    this.guardians = new GuardiansRepo(db);
+    this.settings = new SettingsRepo(db);
+    this.state = new StateRepo(db);
+  }
+}
+
+export class UsersRepo {
+  constructor(private readonly db: Db, private readonly caps: Capabilities) {}
+
+  byId(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byEmail(email: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  }
+
+  /** Several users by id, in one query. */
+  async byIds(ids: readonly string[]): Promise<Map<string, UserRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Locks the user's row until the transaction ends (membership counts are read after it). */
+  async lock(id: string): Promise<UserRow | undefined> {
+    let query = this.db.selectFrom('users').selectAll().where('id', '=', id);
+    if (this.caps.rowLocks) query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
+  async insert(row: UserRow): Promise<void> {
+    await this.db.insertInto('users').values(row).execute();
+  }
+
+  async update(id: string, patch: Updateable<UserRow>): Promise<void> {
+    await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
+  }
+
+  list(domain: string | undefined, window: Window): Promise<UserRow[]> {
+    let query = this.db.selectFrom('users').selectAll();
+    if (domain) query = query.where('domain', '=', domain);
+    return query.orderBy('created_at').orderBy('id').offset(window.offset).limit(window.limit).execute();
+  }
+}
+
+export class IdentityRepo {
+  constructor(private readonly db: Db) {}
+
+  domain(name: string): Promise<DomainRow | undefined> {
+    return this.db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  domains(): Promise<DomainRow[]> {
+    return this.db.selectFrom('domains').selectAll().orderBy('name').execute();
+  }
+
+  async insertDomain(row: DomainRow): Promise<void> {
+    await this.db.insertInto('domains').values(row).execute();
+  }
+
+  async updateDomain(name: string, patch: Updateable<DomainRow>): Promise<void> {
+    await this.db.updateTable('domains').set(patch).where('name', '=', name).execute();
+  }
+
+  project(id: string): Promise<ProjectRow | undefined> {
+    return this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  projects(): Promise<ProjectRow[]> {
+    return this.db.selectFrom('projects').selectAll().orderBy('created_at').execute();
+  }
+
+  async insertProject(row: ProjectRow): Promise<void> {
+    await this.db.insertInto('projects').values(row).execute();
+  }
+
+  grant(userId: string, projectId: string): Promise<GrantRow | undefined> {
+    return this.db
+      .selectFrom('grants')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+  }
+
+  grants(): Promise<GrantRow[]> {
+    return this.db.selectFrom('grants').selectAll().orderBy('created_at').execute();
+  }
+
+  async putGrant(row: GrantRow): Promise<void> {
+    await this.db.deleteFrom('grants').where('user_id', '=', row.user_id).where('project_id', '=', row.project_id).execute();
+    await this.db.insertInto('grants').values(row).execute();
+  }
+
+  async deleteGrant(userId: string, projectId: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('grants')
+      .where('user_id', '=', userId)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  token(token: string): Promise<TokenRow | undefined> {
+    return this.db.selectFrom('tokens').selectAll().where('token', '=', token).executeTakeFirst();
+  }
+
+  async insertToken(row: TokenRow): Promise<void> {
+    await this.db.insertInto('tokens').values(row).execute();
+  }
+
+  async deleteToken(token: string): Promise<number> {
+    const result = await this.db.deleteFrom('tokens').where('token', '=', token).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+/** Filters of a course listing; all that are set must hold. */
+export interface CourseFilter {
+  studentId?: string;
+  teacherId?: string;
+  states?: readonly string[];
+  /** Only courses whose owner is in this domain (a domain admin's view). */
+  ownerDomain?: string;
+  /** Only courses this user is a member of, or owns. */
+  memberId?: string;
+}
+
+export class CoursesRepo {
+  constructor(private readonly db: Db, private readonly caps: Capabilities) {}
+
+  byId(id: string): Promise<CourseRow | undefined> {
+    return this.db.selectFrom('courses').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Locks the course row for the rest of the transaction. Every write that checks a course-wide limit
+   * takes this lock first, so two requests cannot both see the last free seat.
+   */
+  async lock(id: string): Promise<CourseRow | undefined> {
+    let query = this.db.selectFrom('courses').selectAll().where('id', '=', id);
+    if (this.caps.rowLocks) query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
+  async insert(row: CourseRow): Promise<void> {
+    await this.db.insertInto('courses').values(row).execute();
+  }
+
+  async update(id: string, patch: Updateable<CourseRow>): Promise<void> {
+    await this.db.updateTable('courses').set(patch).where('id', '=', id).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('course_joins').where('course_id', '=', id).execute();
+    await this.db.deleteFrom('courses').where('id', '=', id).execute();
+  }
+
+  list(filter: CourseFilter, window: Window): Promise<CourseRow[]> {
+    let query = this.db.selectFrom('courses').selectAll('courses');
+    if (filter.studentId) {
+      const id = filter.studentId;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('course_members as m')
+            .select('m.user_id')
+            .whereRef('m.course_id', '=', 'courses.id')
+            .where('m.user_id', '=', id)
+            .where('m.role', '=', 'STUDENT'),
+        ),
+      );
+    }
+    if (filter.teacherId) {
+      const id = filter.teacherId;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('course_members as m')
+            .select('m.user_id')
+            .whereRef('m.course_id', '=', 'courses.id')
+            .where('m.user_id', '=', id)
+            .where('m.role', '=', 'TEACHER'),
+        ),
+      );
+    }
+    if (filter.memberId) {
+      const id = filter.memberId;
+      query = query.where(({ or, eb, exists, selectFrom }) =>
+        or([
+          eb('courses.owner_id', '=', id),
+          exists(
+            selectFrom('course_members as m')
+              .select('m.user_id')
+              .whereRef('m.course_id', '=', 'courses.id')
+              .where('m.user_id', '=', id),
+          ),
+        ]),
+      );
+    }
+    if (filter.ownerDomain) {
+      const domain = filter.ownerDomain;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('users as o')
+            .select('o.id')
+            .whereRef('o.id', '=', 'courses.owner_id')
+            .where('o.domain', '=', domain),
+        ),
+      );
+    }
+    if (filter.states && filter.states.length > 0) query = query.where('courses.course_state', 'in', [...filter.states]);
+    return query
+      .orderBy('courses.creation_time', 'desc')
+      .orderBy('courses.id', 'desc')
+      .offset(window.offset)
+      .limit(window.limit)
+      .execute();
+  }
+
+  /** Every course, for admin listings and exports. */
+  all(): Promise<CourseRow[]> {
+    return this.db.selectFrom('courses').selectAll().orderBy('creation_time').execute();
+  }
+}
+
+export class AliasesRepo {
+  constructor(private readonly db: Db) {}
+
+  get(namespace: string, alias: string): Promise<CourseAliasRow | undefined> {
+    return this.db
+      .selectFrom('course_aliases')
+      .selectAll()
+      .where('namespace', '=', namespace)
+      .where('alias', '=', alias)
+      .executeTakeFirst();
+  }
+
+  list(courseId: string, window: Window): Promise<CourseAliasRow[]> {
+    return this.db
+      .selectFrom('course_aliases')
+      .selectAll()
+      .where('course_id', '=', courseId)
+      .orderBy('created_at')
+      .orderBy('alias')
+      .offset(window.offset)
+      .limit(window.limit)
+      .execute();
+  }
+
+  async insert(row: CourseAliasRow): Promise<void> {
+    await this.db.insertInto('course_aliases').values(row).execute();
+  }
+
+  async delete(namespace: string, alias: string): Promise<void> {
+    await this.db.deleteFrom('course_aliases').where('namespace', '=', namespace).where('alias', '=', alias).execute();
+  }
+}
+
+export class MembersRepo {
+  constructor(private readonly db: Db) {}
+
+  get(courseId: string, userId: string): Promise<CourseMemberRow | undefined> {
+    return this.db
+      .selectFrom('course_members')
+      .selectAll()
+      .where('course_id', '=', courseId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  async insert(row: CourseMemberRow): Promise<void> {
+    await this.db.insertInto('course_members').values(row).execute();
+  }
+
+  async delete(courseId: string, userId: string): Promise<void> {
+    await this.db.deleteFrom('course_members').where('course_id', '=', courseId).where('user_id', '=', userId).execute();
+  }
+
+  async setRole(courseId: string, userId: string, role: CourseRole): Promise<void> {
+    await this.db.updateTable('course_members').set({ role }).where('course_id', '=', courseId).where('user_id', '=', userId).execute();
+  }
+
+  /** Members of a course by role: the count a limit is checked against. */
+  async count(courseId: string): Promise<{ students: number; teachers: number }> {
+    const rows = await this.db
+      .selectFrom('course_members')
+      .select(['role', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('course_id', '=', courseId)
+      .groupBy('role')
+      .execute();
+    const of = (role: CourseRole) => Number(rows.find((r) => r.role === role)?.n ?? 0);
+    return { students: of('STUDENT'), teachers: of('TEACHER') };
+  }
+
+  /** How many courses the user is a member of (each one is a group membership). */
+  async countForUser(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('course_members')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  list(courseId: string, role: CourseRole, window: Window): Promise<CourseMemberRow[]> {
+    return this.db
+      .selectFrom('course_members')
+      .selectAll()
+      .where('course_id', '=', courseId)
+      .where('role', '=', role)
+      .orderBy('created_at')
+      .orderBy('user_id')
+      .offset(window.offset)
+      .limit(window.limit)
+      .execute();
+  }
+
+  /** Records a join for the rolling daily join limit. */
+  async recordJoin(userId: string, courseId: string, at: number): Promise<void> {
+    await this.db.insertInto('course_joins').values({ user_id: userId, course_id: courseId, at }).execute();
+  }
+
+  async joinsSince(userId: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('course_joins')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('at', '>', since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+}
+
+export class InvitationsRepo {
+  constructor(private readonly db: Db) {}
+
+  byId(id: string): Promise<InvitationRow | undefined> {
+    return this.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  forCourseAndUser(courseId: string, userId: string): Promise<InvitationRow | undefined> {
+    return this.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('course_id', '=', courseId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  /** The pending ownership-transfer invitation of a course, if any. */
+  pendingOwner(courseId: string): Promise<InvitationRow | undefined> {
+    return this.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('course_id', '=', courseId)
+      .where('role', '=', 'OWNER')
+      .executeTakeFirst();
+  }
+
+  async insert(row: InvitationRow): Promise<void> {
+    await this.db.insertInto('invitations').values(row).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('invitations').where('id', '=', id).execute();
+  }
+
+  list(filter: { userId?: string; courseId?: string; courseIds?: readonly string[] }, window: Window): Promise<InvitationRow[]> {
+    let query = this.db.selectFrom('invitations').selectAll();
+    if (filter.userId) query = query.where('user_id', '=', filter.userId);
+    if (filter.courseId) query = query.where('course_id', '=', filter.courseId);
+    if (filter.courseIds) {
+      if (filter.courseIds.length === 0) return Promise.resolve([]);
+      query = query.where('course_id', 'in', [...filter.courseIds]);
+    }
+    return query.orderBy('created_at').orderBy('id').offset(window.offset).limit(window.limit).execute();
+  }
+}
+
+export class GuardiansRepo {
+  constructor(private readonly db: Db) {}
+
+  get(studentId: string, guardianId: string): Promise<GuardianRow | undefined> {
+    return this.db
+      .selectFrom('guardians')
+      .selectAll()
+      .where('student_id', '=', studentId)
+      .where('guardian_id', '=', guardianId)
+      .executeTakeFirst();
+  }
+
+  list(filter: { studentId?: string; guardianId?: string; invitedEmail?: string; studentIds?: readonly string[] }, window: Window): Promise<GuardianRow[]> {
+    let query = this.db.selectFrom('guardians').selectAll();
+    if (filter.studentId) query = query.where('student_id', '=', filter.studentId);
+    if (filter.guardianId) query = query.where('guardian_id', '=', filter.guardianId);
+    if (filter.invitedEmail) query = query.where('invited_email', '=', filter.invitedEmail);
+    if (filter.studentIds) {
+      if (filter.studentIds.length === 0) return Promise.resolve([]);
+      query = query.where('student_id', 'in', [...filter.studentIds]);
+    }
+    return query.orderBy('created_at').orderBy('guardian_id').offset(window.offset).limit(window.limit).execute();
+  }
+
+  async count(studentId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('guardians')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('student_id', '=', studentId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async insert(row: GuardianRow): Promise<void> {
+    await this.db.insertInto('guardians').values(row).execute();
+  }
+
+  async delete(studentId: string, guardianId: string): Promise<void> {
+    await this.db.deleteFrom('guardians').where('student_id', '=', studentId).where('guardian_id', '=', guardianId).execute();
+  }
+
+  invitation(studentId: string, id: string): Promise<GuardianInvitationRow | undefined> {
+    return this.db
+      .selectFrom('guardian_invitations')
+      .selectAll()
+      .where('student_id', '=', studentId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  invitations(filter: { studentId?: string; invitedEmail?: string; states?: readonly string[]; studentIds?: readonly string[] }, window: Window): Promise<GuardianInvitationRow[]> {
+    let query = this.db.selectFrom('guardian_invitations').selectAll();
+    if (filter.studentId) query = query.where('student_id', '=', filter.studentId);
+    if (filter.invitedEmail) query = query.where('invited_email', '=', filter.invitedEmail);
+    if (filter.states && filter.states.length > 0) query = query.where('state', 'in', [...filter.states] as GuardianInvitationRow['state'][]);
+    if (filter.studentIds) {
+      if (filter.studentIds.length === 0) return Promise.resolve([]);
+      query = query.where('student_id', 'in', [...filter.studentIds]);
+    }
+    return query.orderBy('created_at').orderBy('id').offset(window.offset).limit(window.limit).execute();
+  }
+
+  async insertInvitation(row: GuardianInvitationRow): Promise<void> {
+    await this.db.insertInto('guardian_invitations').values(row).execute();
+  }
+
+  async updateInvitation(id: string, state: GuardianInvitationRow['state']): Promise<void> {
+    await this.db.updateTable('guardian_invitations').set({ state }).where('id', '=', id).execute();
+  }
+}
+
+export class SettingsRepo {
+  constructor(private readonly db: Db) {}
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    const text = JSON.stringify(value);
+    await this.db
+      .insertInto('settings')
+      .values({ key, value: text })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: text }))
+      .execute();
+  }
+}
+
+/** Whole-state operations: reset, export, import. */
+export class StateRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Empties every table; settings too unless `keepSettings`. */
+  async wipe(options: { keepSettings?: boolean } = {}): Promise<void> {
+    for (const table of TABLES) {
+      if (table === 'settings' && options.keepSettings) continue;
+      await this.db.deleteFrom(table).execute();
+    }
+  }
+
+  /** Every row of every table, keyed by table name. */
+  async dump(): Promise<Record<string, unknown[]>> {
+    const out: Record<string, unknown[]> = {};
+    for (const table of [...TABLES].reverse()) {
+      out[table] = await this.db.selectFrom(table).selectAll().execute();
+    }
+    return out;
+  }
+
+  /** Loads rows exported by {@link dump}; tables it does not name stay empty. */
+  async load(tables: Record<string, unknown[]>): Promise<void> {
+    for (const table of [...TABLES].reverse()) {
+      const rows = tables[table];
+      if (!rows || rows.length === 0) continue;
+      // Chunks keep each statement under SQLite's bound-parameter limit.
+      for (let i = 0; i < rows.length; i += 200) {
+        await this.db
+          .insertInto(table)
+          .values(rows.slice(i, i + 200) as never)
+          .execute();
+      }
+    }
+  }
+}
