@@ -1,5 +1,6 @@
 import type { Logger } from './platform/logger.js';
 import type { VirtualClock } from './platform/clock.js';
+import { EventBus } from './platform/events.js';
 import type { IdSource } from './platform/ids.js';
 import { DEFAULT_LIMITS, type Limits } from './platform/limits.js';
 import type { Store } from './store/db.js';
@@ -11,6 +12,8 @@ import type { Repos } from './store/repos.js';
  */
 export class Env {
   private current: Limits;
+  /** Committed changes, for the notification feeds. */
+  readonly events = new EventBus();
 
   constructor(
     readonly store: Store,
