@@ -15,6 +15,7 @@ import type { Repos } from '../../store/repos.js';
 import type { CourseRow } from '../../store/schema.js';
 import { finishPage, type Page } from '../paging.js';
 import { loadCourse, type LoadedCourse } from './access.js';
+import { ownershipTransfer } from './ownership.js';
 import { columnOf, PATCHABLE_FIELDS, toCourse, WRITABLE_FIELDS, type Course } from './schema.js';
 
 type CourseInput = Readonly<Record<string, unknown>>;
@@ -194,13 +195,7 @@ async function applyChanges(env: Env, repos: Repos, caller: Caller, loaded: Load
     const member = newOwner ? await repos.members.get(course.id, newOwner.id) : undefined;
     const pending = await repos.invitations.pendingOwner(course.id);
     enforce(checkOwnerChange(course, newOwner, member?.role === 'TEACHER', pending !== undefined));
-    if (newOwner && newOwner.id !== course.owner_id) {
-      patch.owner_id = newOwner.id;
-      patch.transfer_from_id = course.owner_id;
-      patch.transfer_done_at = now + env.limits.ownershipTransferSeconds * 1000;
-      // A folder that followed the owner moves with the transfer; one pinned to someone else stays.
-      if (course.teacher_folder_owner_id === course.owner_id) patch.teacher_folder_owner_id = null;
-    }
+    if (newOwner && newOwner.id !== course.owner_id) Object.assign(patch, ownershipTransfer(env, course, newOwner));
   }
 
   await repos.courses.update(course.id, patch);
