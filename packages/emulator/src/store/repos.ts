@@ -71,6 +71,17 @@ export class UsersRepo {
     return new Map(rows.map((row) => [row.id, row]));
   }
 
+  /** Several users by address, chunked so that a district-sized list stays under the parameter limit. */
+  async byEmails(emails: readonly string[]): Promise<Map<string, UserRow>> {
+    const out = new Map<string, UserRow>();
+    const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+    for (let i = 0; i < unique.length; i += 5000) {
+      const rows = await this.db.selectFrom('users').selectAll().where('email', 'in', unique.slice(i, i + 5000)).execute();
+      for (const row of rows) out.set(row.email, row);
+    }
+    return out;
+  }
+
   /** Locks the user's row until the transaction ends (membership counts are read after it). */
   async lock(id: string): Promise<UserRow | undefined> {
     let query = this.db.selectFrom('users').selectAll().where('id', '=', id);
@@ -153,6 +164,13 @@ export class IdentityRepo {
 
   token(token: string): Promise<TokenRow | undefined> {
     return this.db.selectFrom('tokens').selectAll().where('token', '=', token).executeTakeFirst();
+  }
+
+  /** Every token, or one user's; for the admin listing. */
+  tokens(userId?: string): Promise<TokenRow[]> {
+    let query = this.db.selectFrom('tokens').selectAll();
+    if (userId) query = query.where('user_id', '=', userId);
+    return query.orderBy('created_at').orderBy('token').execute();
   }
 
   async insertToken(row: TokenRow): Promise<void> {
@@ -296,6 +314,11 @@ export class AliasesRepo {
       .execute();
   }
 
+  /** Every alias, for admin listings. */
+  all(): Promise<CourseAliasRow[]> {
+    return this.db.selectFrom('course_aliases').selectAll().orderBy('created_at').orderBy('alias').execute();
+  }
+
   async insert(row: CourseAliasRow): Promise<void> {
     await this.db.insertInto('course_aliases').values(row).execute();
   }
@@ -339,6 +362,23 @@ export class MembersRepo {
       .execute();
     const of = (role: CourseRole) => Number(rows.find((r) => r.role === role)?.n ?? 0);
     return { students: of('STUDENT'), teachers: of('TEACHER') };
+  }
+
+  /** Members of every course by role, in one grouped query (admin listings). */
+  async countByCourse(): Promise<Map<string, { students: number; teachers: number }>> {
+    const rows = await this.db
+      .selectFrom('course_members')
+      .select(['course_id', 'role', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy(['course_id', 'role'])
+      .execute();
+    const out = new Map<string, { students: number; teachers: number }>();
+    for (const row of rows) {
+      const entry = out.get(row.course_id) ?? { students: 0, teachers: 0 };
+      if (row.role === 'STUDENT') entry.students = Number(row.n);
+      else entry.teachers = Number(row.n);
+      out.set(row.course_id, entry);
+    }
+    return out;
   }
 
   /** How many courses the user is a member of (each one is a group membership). */
@@ -534,6 +574,39 @@ export class StateRepo {
       out[table] = await this.db.selectFrom(table).selectAll().execute();
     }
     return out;
+  }
+
+  /**
+   * Inserts many rows of one table in multi-row statements sized to stay under both dialects' bound
+   * parameter limits (SQLite 32,766; PostgreSQL 65,535). `onChunk` reports rows written so far.
+   */
+  async insertMany<T extends keyof Database>(table: T, rows: readonly Database[T][], onChunk?: (written: number) => void): Promise<void> {
+    const first = rows[0];
+    if (!first) return;
+    const perRow = Math.max(1, Object.keys(first).length);
+    const size = Math.max(1, Math.floor(30_000 / perRow));
+    for (let i = 0; i < rows.length; i += size) {
+      await this.db
+        .insertInto(table)
+        .values(rows.slice(i, i + size) as never)
+        .execute();
+      onChunk?.(Math.min(rows.length, i + size));
+    }
+  }
+
+  /** Which of `values` already occur in `table.column` (chunked). */
+  async existing<T extends keyof Database>(table: T, column: keyof Database[T] & string, values: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(values)];
+    for (let i = 0; i < unique.length; i += 5000) {
+      const rows = (await this.db
+        .selectFrom(table as never)
+        .select(column as never)
+        .where(column as never, 'in', unique.slice(i, i + 5000) as never)
+        .execute()) as Record<string, unknown>[];
+      for (const row of rows) found.add(String(row[column]));
+    }
+    return found;
   }
 
   /** Loads rows exported by {@link dump}; tables it does not name stay empty. */
