@@ -24,9 +24,13 @@ export default tseslint.config(
   },
   {
     // Rules are pure: no HTTP, no SQL, no store.
+    // Row types are plain data and may be named; store code may not be called.
     files: ['packages/emulator/src/rules/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['fastify', 'kysely', 'pg', 'better-sqlite3', '**/store/**', '**/http/**', '**/api/**'], message: 'Rules are pure functions: no HTTP framework, no store.' }] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+        { group: ['fastify', 'kysely', 'pg', 'better-sqlite3', '**/http/**', '**/api/**', '**/env.js'], message: 'Rules are pure functions: no HTTP framework, no store, no environment.' },
+        { group: ['**/store/**'], allowTypeImports: true, message: 'Rules may name row types, never call the store.' },
+      ] }],
     },
   },
   {

@@ -36,6 +36,8 @@ export interface Fix {
 export interface ErrorInfoTemplate {
   readonly reason: string;
   readonly domain: string;
+  /** Metadata every occurrence carries (an emitter adds its own on top). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** One error of the Classroom API: everything known about it except human-language text. */
@@ -90,7 +92,13 @@ function canonical(status: CanonicalStatus, spec: Omit<Spec, 'status'>): Spec {
   return { status, token: false, inSpecification: false, ...spec };
 }
 
-const QUOTA_INFO: ErrorInfoTemplate = { reason: 'RATE_LIMIT_EXCEEDED', domain: 'googleapis.com' };
+function quotaInfo(limit: string): ErrorInfoTemplate {
+  return {
+    reason: 'RATE_LIMIT_EXCEEDED',
+    domain: 'googleapis.com',
+    metadata: { service: 'classroom.googleapis.com', quota_metric: 'classroom.googleapis.com/default_requests', quota_limit: limit },
+  };
+}
 
 /** The specification's and the current reference's errors, keyed by code. */
 const SPECS = {
@@ -275,7 +283,7 @@ const SPECS = {
     methods: ANY,
     resolvedBy: ['time', 'developer'],
     retry: 'backoff',
-    errorInfo: QUOTA_INFO,
+    errorInfo: quotaInfo('DefaultPerMinutePerProject'),
     defaultMessage: 'Quota exceeded: queries per minute for this Cloud project.',
   }),
   UserRateLimitExceeded: canonical('RESOURCE_EXHAUSTED', {
@@ -284,7 +292,7 @@ const SPECS = {
     methods: ANY,
     resolvedBy: ['time', 'developer'],
     retry: 'backoff',
-    errorInfo: QUOTA_INFO,
+    errorInfo: quotaInfo('DefaultPerMinutePerUser'),
     defaultMessage: 'Quota exceeded: queries per minute for this user.',
   }),
   DailyLimitExceeded: canonical('RESOURCE_EXHAUSTED', {
@@ -294,7 +302,7 @@ const SPECS = {
     resolvedBy: ['time', 'developer'],
     retry: 'after-window',
     waitSeconds: 86_400,
-    errorInfo: QUOTA_INFO,
+    errorInfo: quotaInfo('DefaultPerDayPerProject'),
     defaultMessage: 'Quota exceeded: queries per day for this Cloud project.',
   }),
 

@@ -96,7 +96,8 @@ export function renderError(code: ErrorCode, options: RenderOptions = {}): Rende
       reason: info.reason,
       domain: info.domain,
     };
-    if (options.metadata && Object.keys(options.metadata).length > 0) detail.metadata = { ...options.metadata };
+    const metadata = { ...(info.metadata ?? {}), ...(options.metadata ?? {}) };
+    if (Object.keys(metadata).length > 0) detail.metadata = metadata;
     details.push({ ...detail });
   }
   if (options.fieldViolations && options.fieldViolations.length > 0) {
