@@ -1,4 +1,7 @@
 import { coursesHandlers } from './courses/routes.js';
+import { invitationsHandlers } from './invitations/routes.js';
+import { studentsHandlers } from './students/routes.js';
+import { teachersHandlers } from './teachers/routes.js';
 import type { HandlerTable } from './types.js';
 
 /**
@@ -7,4 +10,7 @@ import type { HandlerTable } from './types.js';
  */
 export const HANDLERS: HandlerTable = {
   ...coursesHandlers,
+  ...studentsHandlers,
+  ...teachersHandlers,
+  ...invitationsHandlers,
 };
