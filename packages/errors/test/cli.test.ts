@@ -12,7 +12,8 @@ import { renderError } from '../src/render.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// The file package.json names as the bin: it loads dist/cli.js, so both are exercised.
+const bin = fileURLToPath(new URL('../bin/classroom-errors.js', import.meta.url));
 const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
 
 const REPORT_KEYS = [
