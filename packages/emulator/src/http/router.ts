@@ -6,6 +6,7 @@ import type { Env } from '../env.js';
 import { ApiFailure, fail } from '../failure.js';
 import { authenticate, bearerToken } from '../identity/caller.js';
 import { holdsAnyScope } from '../identity/scopes.js';
+import { applySelection, parseFields } from './fields.js';
 
 interface Route {
   method: DiscoveryMethod;
@@ -112,6 +113,9 @@ export function registerClassroomRoutes(app: FastifyInstance, env: Env, handlers
     const body = checkBody(method, typeof request.body === 'string' ? request.body : undefined);
     if (!body.ok) throw new ApiFailure('INVALID_ARGUMENT', body.error.message, { fieldViolations: body.error.fieldViolations });
 
+    // Parsed before the handler runs, so a bad selector fails the request before anything changes.
+    const selection = typeof query.fields === 'string' && query.fields !== '' ? parseFields(query.fields) : undefined;
+
     const call: ApiCall = { env, caller, method, params: params.value, body: body.value };
     const handler = handlers[method.id];
     const run = (index: number): Promise<unknown> => {
@@ -122,7 +126,7 @@ export function registerClassroomRoutes(app: FastifyInstance, env: Env, handlers
     };
     const result = await run(0);
     void reply.header('content-type', 'application/json; charset=UTF-8');
-    return result ?? {};
+    return selection ? applySelection(result ?? {}, selection) : (result ?? {});
   };
 
   for (const verb of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const) {
