@@ -3,6 +3,7 @@ import { registerAdminRoutes } from './admin/routes.js';
 import { HANDLERS } from './api/index.js';
 import type { Interceptor } from './api/types.js';
 import type { Env } from './env.js';
+import { registerBatchRoutes } from './http/batch.js';
 import { registerDiscoveryRoutes } from './http/discovery.js';
 import { installErrorHandler } from './http/errors.js';
 import { registerClassroomRoutes } from './http/router.js';
@@ -34,6 +35,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
   installErrorHandler(app);
   registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? []);
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));
+  registerBatchRoutes(app);
   registerAdminRoutes(app, parts);
   return app;
 }
