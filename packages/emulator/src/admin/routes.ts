@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppParts } from '../app.js';
+import { completeGuardianInvitation } from '../api/guardian-invitations/service.js';
 import { HANDLERS } from '../api/index.js';
 import { discoveryMethods } from '../discovery/document.js';
 import { fail } from '../failure.js';
@@ -217,5 +218,14 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AppParts): void
         teacherFolderOwner: updated.teacher_folder_owner_id ?? updated.owner_id,
       };
     });
+  });
+
+  // The guardian accepts an invitation: production sends them an email with a link; tests and tools
+  // complete it here. POST /emulator/v1/guardianInvitations/{invitationId}:accept
+  app.post(`${base}/guardianInvitations/:action`, async (request) => {
+    const { action } = request.params as { action: string };
+    const match = /^([^:]+):accept$/.exec(action);
+    if (!match?.[1]) fail('NOT_FOUND', `Nothing is served at POST ${base}/guardianInvitations/${action}.`);
+    return completeGuardianInvitation(env, match[1]);
   });
 }

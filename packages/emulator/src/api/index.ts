@@ -1,8 +1,12 @@
+import { aliasesHandlers } from './aliases/routes.js';
 import { coursesHandlers } from './courses/routes.js';
+import { guardianInvitationsHandlers } from './guardian-invitations/routes.js';
+import { guardiansHandlers } from './guardians/routes.js';
 import { invitationsHandlers } from './invitations/routes.js';
 import { studentsHandlers } from './students/routes.js';
 import { teachersHandlers } from './teachers/routes.js';
 import type { HandlerTable } from './types.js';
+import { userProfilesHandlers } from './user-profiles/routes.js';
 
 /**
  * Every implemented Classroom method, keyed by discovery id. A method missing here answers
@@ -10,6 +14,10 @@ import type { HandlerTable } from './types.js';
  */
 export const HANDLERS: HandlerTable = {
   ...coursesHandlers,
+  ...aliasesHandlers,
+  ...userProfilesHandlers,
+  ...guardiansHandlers,
+  ...guardianInvitationsHandlers,
   ...studentsHandlers,
   ...teachersHandlers,
   ...invitationsHandlers,

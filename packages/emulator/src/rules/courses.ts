@@ -153,3 +153,124 @@ export function folderOwnerAt(course: CourseRow, now: number): string {
 export function transferInProgressFrom(course: CourseRow, userId: string, now: number): boolean {
   return course.transfer_from_id === userId && course.transfer_done_at !== null && course.transfer_done_at > now;
 }
+
+/**
+ * Who may move a course between states: the owner and domain admins. The Course reference gives the
+ * primary teacher and administrators the PROVISIONED → ACTIVE / DECLINED step; co-teachers keep every
+ * other edit.
+ */
+export function checkStateChanger(rel: CourseRelation): Verdict {
+  if (rel.owner || rel.admin) return undefined;
+  return violation('PERMISSION_DENIED', 'Only the course owner or a domain administrator can change the state of the course.');
+}
+
+/** The longest alias the reference allows, prefix included. */
+export const MAX_ALIAS_LENGTH = 256;
+
+/** The two alias scopes: `d:` unique in a domain, `p:` unique in a Cloud project. */
+export type AliasScope = 'domain' | 'project';
+
+/**
+ * Reads an alias: `d:name` or `p:name`, at most 256 characters. Returns its scope, or undefined
+ * when the text is not an alias at all (the caller reports INVALID_ARGUMENT).
+ */
+export function aliasScope(alias: string): AliasScope | undefined {
+  if (alias.length > MAX_ALIAS_LENGTH) return undefined;
+  const match = /^([dp]):([\w.\-~]+)$/.exec(alias);
+  if (!match) return undefined;
+  return match[1] === 'd' ? 'domain' : 'project';
+}
+
+/**
+ * Whether the caller may create or delete an alias of a course. A domain alias belongs to the course
+ * owner's domain and only that domain's admins manage it; a caller from another domain asks for
+ * something that makes no sense (FAILED_PRECONDITION). Project aliases are managed by anyone who may
+ * edit the course.
+ */
+export function checkAliasManager(
+  scope: AliasScope,
+  caller: Pick<UserRow, 'domain' | 'is_admin'>,
+  ownerDomain: string,
+  rel: CourseRelation,
+): Verdict {
+  if (scope === 'domain') {
+    if (caller.domain !== ownerDomain) {
+      return violation('FAILED_PRECONDITION', `A domain alias of this course belongs to ${ownerDomain}; users of ${caller.domain} cannot manage it.`);
+    }
+    if (!(caller.is_admin === 1)) return violation('PERMISSION_DENIED', 'Only a domain administrator can manage domain aliases.');
+    return undefined;
+  }
+  // Modelling decision: the reference lets "any project" create project aliases but does not say which
+  // users; the emulator asks for the right to edit the course, so a student cannot re-key a course.
+  if (!canEdit(rel)) return violation('PERMISSION_DENIED', 'Only teachers of the course or a domain administrator can manage its aliases.');
+  return undefined;
+}
+
+/**
+ * Grading periods need a licence for both the requesting user and the course owner.
+ *
+ * Differs from production: licences are not modelled; the `verifiedTeacher` flag of a user stands for
+ * the Education Plus / Teaching and Learning licence.
+ */
+export function checkGradingPeriodEligibility(caller: Pick<UserRow, 'verified_teacher'>, owner: Pick<UserRow, 'verified_teacher'> | undefined): Verdict {
+  if (caller.verified_teacher !== 1) {
+    return violation('UserIneligibleToUpdateGradingPeriodSettings', 'The requesting user has no licence that allows grading periods.');
+  }
+  if (owner?.verified_teacher !== 1) {
+    return violation('UserIneligibleToUpdateGradingPeriodSettings', 'The course owner has no licence that allows grading periods.');
+  }
+  return undefined;
+}
+
+/** A calendar date of a grading period. */
+export interface PeriodDate {
+  year?: number;
+  month?: number;
+  day?: number;
+}
+
+/** One grading period as a request gives it. */
+export interface PeriodInput {
+  id?: string;
+  title?: string;
+  startDate?: PeriodDate;
+  endDate?: PeriodDate;
+}
+
+function validDate(d: PeriodDate | undefined): d is Required<PeriodDate> {
+  if (!d || !Number.isInteger(d.year) || !Number.isInteger(d.month) || !Number.isInteger(d.day)) return false;
+  const { year, month, day } = d as Required<PeriodDate>;
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const dateKey = (d: Required<PeriodDate>) => d.year * 10_000 + d.month * 100 + d.day;
+
+/**
+ * Checks a replacement list of grading periods: each needs a title and two real dates, ends after it
+ * starts, does not overlap the one before, and may carry only an id the course already has (periods
+ * without one are additions). Returns a violation naming the field.
+ */
+export function checkGradingPeriods(periods: readonly PeriodInput[], knownIds: ReadonlySet<string>): Verdict {
+  let previousEnd = 0;
+  const seen = new Set<string>();
+  for (const [i, period] of periods.entries()) {
+    const at = `grading_periods[${i}]`;
+    const bad = (field: string, message: string) =>
+      violation('INVALID_ARGUMENT', message, { fieldViolations: [{ field: `${at}${field}`, description: message }] });
+    if (period.id !== undefined && period.id !== '') {
+      if (!knownIds.has(period.id)) return bad('.id', `Grading period ${i + 1} names an id the course does not have: ${period.id}.`);
+      if (seen.has(period.id)) return bad('.id', `Grading period ${i + 1} repeats the id ${period.id}.`);
+      seen.add(period.id);
+    }
+    if (!period.title || period.title.trim() === '') return bad('.title', `Grading period ${i + 1} needs a title.`);
+    if (!validDate(period.startDate)) return bad('.start_date', `Grading period ${i + 1} needs a valid start date.`);
+    if (!validDate(period.endDate)) return bad('.end_date', `Grading period ${i + 1} needs a valid end date.`);
+    const start = dateKey(period.startDate);
+    const end = dateKey(period.endDate);
+    if (end < start) return bad('.end_date', `Grading period ${i + 1} ends before it starts.`);
+    if (i > 0 && start <= previousEnd) return bad('.start_date', `Grading period ${i + 1} overlaps the one before it.`);
+    previousEnd = end;
+  }
+  return undefined;
+}

@@ -192,6 +192,8 @@ export interface CourseFilter {
   ownerDomain?: string;
   /** Only courses this user is a member of, or owns. */
   memberId?: string;
+  /** SUSPENDED courses only when this user owns them (everyone but the owner and admins loses sight of them). */
+  suspendedOnlyFor?: string;
 }
 
 export class CoursesRepo {
@@ -276,6 +278,10 @@ export class CoursesRepo {
       );
     }
     if (filter.states && filter.states.length > 0) query = query.where('courses.course_state', 'in', [...filter.states]);
+    if (filter.suspendedOnlyFor) {
+      const id = filter.suspendedOnlyFor;
+      query = query.where(({ or, eb }) => or([eb('courses.course_state', '!=', 'SUSPENDED'), eb('courses.owner_id', '=', id)]));
+    }
     return query
       .orderBy('courses.creation_time', 'desc')
       .orderBy('courses.id', 'desc')
@@ -317,6 +323,21 @@ export class AliasesRepo {
   /** Every alias, for admin listings. */
   all(): Promise<CourseAliasRow[]> {
     return this.db.selectFrom('course_aliases').selectAll().orderBy('created_at').orderBy('alias').execute();
+  }
+
+  /** A course's aliases in the given namespaces only (a caller sees its domain's and its project's). */
+  listIn(courseId: string, namespaces: readonly string[], window: Window): Promise<CourseAliasRow[]> {
+    if (namespaces.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('course_aliases')
+      .selectAll()
+      .where('course_id', '=', courseId)
+      .where('namespace', 'in', [...namespaces])
+      .orderBy('created_at')
+      .orderBy('alias')
+      .offset(window.offset)
+      .limit(window.limit)
+      .execute();
   }
 
   async insert(row: CourseAliasRow): Promise<void> {
@@ -379,6 +400,17 @@ export class MembersRepo {
       out.set(row.course_id, entry);
     }
     return out;
+  }
+
+  /** The courses two users both belong to, with each one's role there. */
+  async shared(userA: string, userB: string): Promise<{ course_id: string; role_a: CourseRole; role_b: CourseRole }[]> {
+    return this.db
+      .selectFrom('course_members as a')
+      .innerJoin('course_members as b', 'b.course_id', 'a.course_id')
+      .select(['a.course_id as course_id', 'a.role as role_a', 'b.role as role_b'])
+      .where('a.user_id', '=', userA)
+      .where('b.user_id', '=', userB)
+      .execute();
   }
 
   /** How many courses the user is a member of (each one is a group membership). */
@@ -526,6 +558,47 @@ export class GuardiansRepo {
       query = query.where('student_id', 'in', [...filter.studentIds]);
     }
     return query.orderBy('created_at').orderBy('id').offset(window.offset).limit(window.limit).execute();
+  }
+
+  /** Guardian links of every student in a domain (a domain admin's `-` listing). */
+  listInDomain(domain: string, filter: { invitedEmail?: string }, window: Window): Promise<GuardianRow[]> {
+    let query = this.db
+      .selectFrom('guardians')
+      .innerJoin('users as s', 's.id', 'guardians.student_id')
+      .selectAll('guardians')
+      .where('s.domain', '=', domain);
+    if (filter.invitedEmail) query = query.where('guardians.invited_email', '=', filter.invitedEmail);
+    return query.orderBy('guardians.created_at').orderBy('guardians.guardian_id').offset(window.offset).limit(window.limit).execute();
+  }
+
+  /** Guardian invitations of every student in a domain (a domain admin's `-` listing). */
+  invitationsInDomain(domain: string, filter: { invitedEmail?: string; states?: readonly string[] }, window: Window): Promise<GuardianInvitationRow[]> {
+    let query = this.db
+      .selectFrom('guardian_invitations')
+      .innerJoin('users as s', 's.id', 'guardian_invitations.student_id')
+      .selectAll('guardian_invitations')
+      .where('s.domain', '=', domain);
+    if (filter.invitedEmail) query = query.where('guardian_invitations.invited_email', '=', filter.invitedEmail);
+    if (filter.states && filter.states.length > 0) {
+      query = query.where('guardian_invitations.state', 'in', [...filter.states] as GuardianInvitationRow['state'][]);
+    }
+    return query.orderBy('guardian_invitations.created_at').orderBy('guardian_invitations.id').offset(window.offset).limit(window.limit).execute();
+  }
+
+  /** A guardian invitation by id alone (the admin API completes invitations without a student). */
+  invitationById(id: string): Promise<GuardianInvitationRow | undefined> {
+    return this.db.selectFrom('guardian_invitations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Pending invitations of a student: they count towards the guardian limit. */
+  async pendingInvitations(studentId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('guardian_invitations')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('student_id', '=', studentId)
+      .where('state', '=', 'PENDING')
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async insertInvitation(row: GuardianInvitationRow): Promise<void> {

@@ -2,14 +2,19 @@ import type { Env } from '../../env.js';
 import { enforce, fail, invalidArgument } from '../../failure.js';
 import { resolveUser, type Caller } from '../../identity/caller.js';
 import {
+  aliasScope,
   canEdit,
+  checkGradingPeriodEligibility,
+  checkGradingPeriods,
   checkGroupMemberships,
   checkModifiable,
   checkNewOwner,
   checkOwnerActive,
   checkOwnerChange,
+  checkStateChanger,
   checkTitle,
   CREATABLE_STATES,
+  type PeriodInput,
 } from '../../rules/courses.js';
 import type { Repos } from '../../store/repos.js';
 import type { CourseRow } from '../../store/schema.js';
@@ -43,10 +48,13 @@ export async function createCourse(env: Env, caller: Caller, input: CourseInput)
     invalidArgument(`A course can only be created as PROVISIONED or ACTIVE, not ${state}.`, 'course.course_state');
   }
   const aliasRef = text(input, 'id');
-  if (aliasRef !== undefined && !/^[dp]:[A-Za-z0-9_.\-]{1,}$/.test(aliasRef)) {
-    invalidArgument('A course id given at creation must be an alias starting with d: or p:.', 'course.id');
+  const scope = aliasRef === undefined || aliasRef === '' ? undefined : aliasScope(aliasRef);
+  if (aliasRef && !scope) {
+    invalidArgument('A course id given at creation must be an alias: d: or p: followed by letters, digits or _ . - ~ (256 characters at most).', 'course.id');
   }
   if (!caller.user.can_create_courses) fail('PERMISSION_DENIED', 'The requesting user is not permitted to create courses.');
+  // Domain aliases are reserved for domain administrators (see courses.aliases).
+  if (scope === 'domain' && caller.user.is_admin !== 1) fail('PERMISSION_DENIED', 'Only a domain administrator can give a course a domain alias.');
 
   return env.store.transaction(async (repos) => {
     const owner = await resolveUser(repos, caller, ownerRef);
@@ -58,8 +66,8 @@ export async function createCourse(env: Env, caller: Caller, input: CourseInput)
     enforce(checkGroupMemberships(locked, await repos.members.countForUser(owner.id), env.limits));
 
     let alias: { namespace: string; alias: string } | undefined;
-    if (aliasRef) {
-      alias = { namespace: aliasRef.startsWith('d:') ? caller.user.domain : caller.project.id, alias: aliasRef };
+    if (aliasRef && scope) {
+      alias = { namespace: scope === 'domain' ? caller.user.domain : caller.project.id, alias: aliasRef };
       if (await repos.aliases.get(alias.namespace, alias.alias)) fail('ALREADY_EXISTS', `The alias ${aliasRef} is already taken.`);
     }
 
@@ -110,9 +118,13 @@ export interface CourseListQuery {
   courseStates?: string[];
 }
 
+/** States listed when the request names none, per the reference: everything but SUSPENDED. */
+const DEFAULT_LIST_STATES = ['ACTIVE', 'ARCHIVED', 'PROVISIONED', 'DECLINED'];
+
 /**
  * courses.list: a non-admin sees the courses they belong to; a domain admin sees every course whose
  * owner is in their domain. `studentId` / `teacherId` narrow further and must name existing users.
+ * Newest first, as production orders them.
  */
 export async function listCourses(env: Env, caller: Caller, query: CourseListQuery, page: Page): Promise<{ courses?: Course[]; nextPageToken?: string }> {
   const repos = env.store.read;
@@ -132,17 +144,15 @@ export async function listCourses(env: Env, caller: Caller, query: CourseListQue
     {
       ...(student ? { studentId: student.id } : {}),
       ...(teacher ? { teacherId: teacher.id } : {}),
-      ...(query.courseStates ? { states: query.courseStates } : {}),
-      ...(admin ? { ownerDomain: caller.user.domain } : { memberId: caller.user.id }),
+      states: query.courseStates && query.courseStates.length > 0 ? query.courseStates : DEFAULT_LIST_STATES,
+      ...(admin ? { ownerDomain: caller.user.domain } : { memberId: caller.user.id, suspendedOnlyFor: caller.user.id }),
     },
     page.window,
   );
   const { items, nextPageToken } = finishPage(page, rows);
   const owners = await repos.users.byIds(items.map((c) => c.owner_id));
   const memberships = await Promise.all(items.map((c) => repos.members.get(c.id, caller.user.id)));
-  const courses = items
-    .filter((course) => course.course_state !== 'SUSPENDED' || course.owner_id === caller.user.id || admin)
-    .map((course, i) => {
+  const courses = items.map((course, i) => {
       const role = memberships[i]?.role;
       const privileged = admin || course.owner_id === caller.user.id || role === 'TEACHER';
       return toCourse(course, owners.get(course.owner_id)?.domain ?? caller.user.domain, { privileged });
@@ -150,28 +160,55 @@ export async function listCourses(env: Env, caller: Caller, query: CourseListQue
   return { ...(courses.length > 0 ? { courses } : {}), ...(nextPageToken ? { nextPageToken } : {}) };
 }
 
-/** Parses and checks an update mask against the fields a method accepts. */
+/** `owner_id` → `ownerId`: masks may name fields by their proto or their JSON names. */
+function camel(name: string): string {
+  return name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * Parses and checks an update mask against the fields a method accepts (JSON names; proto names are
+ * accepted too, as Google's front end does). INVALID_ARGUMENT naming `update_mask` when it is missing,
+ * empty or names anything else.
+ */
 export function readMask(raw: unknown, allowed: readonly string[]): string[] {
   if (typeof raw !== 'string' || raw.trim() === '') {
     invalidArgument('An update mask is required: name the fields to change in updateMask.', 'update_mask');
   }
-  const fields = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = raw.split(',').map((f) => camel(f.trim()));
   for (const field of fields) {
+    if (field === '') invalidArgument('The update mask has an empty field name.', 'update_mask');
     if (!allowed.includes(field)) invalidArgument(`The update mask names a field that cannot be changed: ${field}.`, 'update_mask');
   }
   return [...new Set(fields)];
 }
 
-/** Applies a set of field changes to a loaded, locked course. */
-async function applyChanges(env: Env, repos: Repos, caller: Caller, loaded: LoadedCourse, changes: Record<string, unknown>): Promise<Course> {
+/**
+ * Applies a set of field changes to a loaded, locked course. `checkOwner`: whether an inactive owner
+ * blocks the change (courses.patch lists InactiveCourseOwner; courses.update does not).
+ */
+async function applyChanges(
+  env: Env,
+  repos: Repos,
+  caller: Caller,
+  loaded: LoadedCourse,
+  changes: Record<string, unknown>,
+  options: { checkOwner: boolean },
+): Promise<Course> {
   const { course, rel } = loaded;
   if (!canEdit(rel)) fail('PERMISSION_DENIED', 'The caller may not change this course.');
   const fields = Object.keys(changes);
-  const newState = typeof changes.courseState === 'string' ? changes.courseState : undefined;
-  if (newState === 'COURSE_STATE_UNSPECIFIED') invalidArgument('courseState must name a state.', 'course.course_state');
+  let newState: string | undefined;
+  if ('courseState' in changes) {
+    const state = changes.courseState;
+    if (typeof state !== 'string' || state === '' || state === 'COURSE_STATE_UNSPECIFIED') {
+      invalidArgument('courseState must name a state when the update mask includes it.', 'course.course_state');
+    }
+    newState = state;
+    if (newState !== course.course_state) enforce(checkStateChanger(rel));
+  }
 
   enforce(checkModifiable(course, fields, newState));
-  enforce(checkOwnerActive(loaded.owner));
+  if (options.checkOwner) enforce(checkOwnerActive(loaded.owner));
   if ('name' in changes) {
     const name = changes.name;
     if (typeof name !== 'string' || name.trim() === '') invalidArgument('The course name cannot be empty.', 'course.name');
@@ -211,7 +248,7 @@ export async function patchCourse(env: Env, caller: Caller, ref: string, updateM
     const loaded = await loadCourse(repos, caller, ref, { lock: true });
     const changes: Record<string, unknown> = {};
     for (const field of fields) changes[field] = input[field] ?? null;
-    return applyChanges(env, repos, caller, loaded, changes);
+    return applyChanges(env, repos, caller, loaded, changes, { checkOwner: true });
   });
 }
 
@@ -226,7 +263,7 @@ export async function updateCourse(env: Env, caller: Caller, ref: string, input:
       if (next !== current) changes[field] = next;
     }
     if (!('name' in changes) && typeof input.name !== 'string') invalidArgument('The course name is required.', 'course.name');
-    return applyChanges(env, repos, caller, loaded, changes);
+    return applyChanges(env, repos, caller, loaded, changes, { checkOwner: false });
   });
 }
 
@@ -247,34 +284,29 @@ export async function getGradingPeriodSettings(env: Env, caller: Caller, ref: st
 }
 
 /**
- * courses.updateGradingPeriodSettings: teachers and admins; periods must not overlap and end after
- * they start. Ids are assigned to new periods.
+ * courses.updateGradingPeriodSettings: teachers and admins whose licence allows it (and whose course
+ * owner's does). The list of periods replaces the current one: periods without an id are added (and
+ * get one), known ids are edits, missing ones are deleted, unknown ids are rejected.
  */
 export async function updateGradingPeriodSettings(env: Env, caller: Caller, ref: string, updateMask: unknown, input: CourseInput): Promise<Record<string, unknown>> {
   const fields = readMask(updateMask, ['gradingPeriods', 'applyToExistingCoursework']);
   return env.store.transaction(async (repos) => {
     const loaded = await loadCourse(repos, caller, ref, { lock: true });
     if (!canEdit(loaded.rel)) fail('PERMISSION_DENIED', 'The caller may not change grading periods of this course.');
-    if (!caller.user.verified_teacher && !caller.user.is_admin && loaded.owner && !loaded.owner.verified_teacher) {
-      fail('UserIneligibleToUpdateGradingPeriodSettings', 'Grading periods need an eligible licence for the requesting user and the course owner.');
-    }
+    enforce(checkGradingPeriodEligibility(caller.user, loaded.owner));
     const current = loaded.course.grading_period_settings ? (JSON.parse(loaded.course.grading_period_settings) as Record<string, unknown>) : {};
     const next: Record<string, unknown> = { ...current };
     if (fields.includes('gradingPeriods')) {
-      const periods = (input.gradingPeriods ?? []) as Record<string, unknown>[];
-      let previousEnd = '';
-      const withIds = periods.map((period, i) => {
-        const start = period.startDate as { year?: number; month?: number; day?: number } | undefined;
-        const end = period.endDate as { year?: number; month?: number; day?: number } | undefined;
-        if (!period.title || !start || !end) invalidArgument(`Grading period ${i + 1} needs a title, a start date and an end date.`, `grading_periods[${i}]`);
-        const key = (d: { year?: number; month?: number; day?: number }) =>
-          `${String(d.year ?? 0).padStart(4, '0')}-${String(d.month ?? 0).padStart(2, '0')}-${String(d.day ?? 0).padStart(2, '0')}`;
-        if (key(start) > key(end)) invalidArgument(`Grading period ${i + 1} ends before it starts.`, `grading_periods[${i}].end_date`);
-        if (previousEnd && key(start) <= previousEnd) invalidArgument(`Grading period ${i + 1} overlaps the one before it.`, `grading_periods[${i}].start_date`);
-        previousEnd = key(end);
-        return { ...period, id: typeof period.id === 'string' && period.id ? period.id : env.ids.digits(10) };
-      });
-      next.gradingPeriods = withIds;
+      const periods = (input.gradingPeriods ?? []) as PeriodInput[];
+      const known = new Set(((current.gradingPeriods ?? []) as PeriodInput[]).map((p) => p.id).filter((id): id is string => typeof id === 'string'));
+      enforce(checkGradingPeriods(periods, known));
+      next.gradingPeriods = periods.map((period) => ({
+        id: period.id ? period.id : env.ids.digits(10),
+        title: period.title,
+        startDate: period.startDate,
+        endDate: period.endDate,
+      }));
+      if (periods.length === 0) delete next.gradingPeriods;
     }
     if (fields.includes('applyToExistingCoursework')) next.applyToExistingCoursework = Boolean(input.applyToExistingCoursework);
     await repos.courses.update(loaded.course.id, { grading_period_settings: JSON.stringify(next), update_time: env.clock.now() });
