@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerPlatformRoutes } from './admin/platform-routes.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { HANDLERS } from './api/index.js';
 import type { Interceptor } from './api/types.js';
@@ -7,6 +8,7 @@ import { registerBatchRoutes } from './http/batch.js';
 import { registerDiscoveryRoutes } from './http/discovery.js';
 import { installErrorHandler } from './http/errors.js';
 import { registerClassroomRoutes } from './http/router.js';
+import type { Platform } from './platform/platform.js';
 
 /** What the app is built from; `createEmulator` assembles it. */
 export interface AppParts {
@@ -15,6 +17,8 @@ export interface AppParts {
   logger?: FastifyServerOptions['logger'];
   /** The emulator's own base URL, for the served discovery document; derived from the request when absent. */
   publicUrl?: () => string | undefined;
+  /** Quota, faults, the request log and notifications. */
+  platform?: Platform;
   /** Called by the admin reset endpoint. */
   reset: (options: { demo?: boolean }) => Promise<void>;
 }
@@ -33,7 +37,8 @@ export function buildApp(parts: AppParts): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   installErrorHandler(app);
-  registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? []);
+  if (parts.platform) registerPlatformRoutes(app, parts.env, parts.platform);
+  registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? [], parts.platform?.gate);
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));
   registerBatchRoutes(app);
   registerAdminRoutes(app, parts);

@@ -7,6 +7,8 @@ import { VirtualClock } from './platform/clock.js';
 import { IdSource } from './platform/ids.js';
 import type { Limits } from './platform/limits.js';
 import type { Logger } from './platform/logger.js';
+import type { DeliveryOptions } from './platform/notifications.js';
+import { Platform } from './platform/platform.js';
 import { seedDemo } from './seed/demo.js';
 import { Store, type StoreOptions } from './store/db.js';
 
@@ -32,6 +34,12 @@ export interface EmulatorOptions {
   logger?: boolean | Record<string, unknown>;
   /** Extra interceptors around every Classroom call (quota, faults, logs come built in). */
   interceptors?: Interceptor[];
+  /** Send Retry-After (and RetryInfo) with quota errors; production does not. Default false. */
+  quotaRetryAfter?: boolean;
+  /** Requests the request log keeps (GET /emulator/v1/requests). Default 10,000. */
+  requestLogSize?: number;
+  /** How Pub/Sub push delivery of notifications retries. */
+  notificationDelivery?: DeliveryOptions;
 }
 
 /** A running (or injectable) emulator. */
@@ -70,6 +78,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
   const env = new Env(store, clock, new IdSource(options.seed), silent, options.limits);
   let publicUrl = '';
+  const platform = new Platform(env, {
+    ...(options.quotaRetryAfter !== undefined ? { quotaRetryAfter: options.quotaRetryAfter } : {}),
+    ...(options.requestLogSize !== undefined ? { requestLogSize: options.requestLogSize } : {}),
+    ...(options.notificationDelivery ? { delivery: options.notificationDelivery } : {}),
+  });
 
   const reset = async ({ demo = false }: { demo?: boolean } = {}) => {
     await store.transaction((repos) => repos.state.wipe());
@@ -78,6 +91,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       clock.set(options.frozenAt);
       clock.freeze(true);
     }
+    await platform.reset();
     if (demo) await seedDemo(env);
   };
 
@@ -85,6 +99,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     env,
     reset,
     interceptors: options.interceptors ?? [],
+    platform,
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
     publicUrl: () => (publicUrl ? `${publicUrl}/` : undefined),
   });
@@ -114,6 +129,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     reset,
     async close() {
       await app.close();
+      await platform.close();
       await store.close();
     },
   };

@@ -1,4 +1,8 @@
 import type { GoogleErrorBody } from 'classroom-errors';
+import type { ChaosRule, FaultSet } from '../platform/faults.js';
+import type { NotificationRecord } from '../platform/notifications.js';
+import type { QuotaUsage } from '../platform/quota.js';
+import type { RequestRecord } from '../platform/request-log.js';
 
 /** An error answered by the admin API, in Google's envelope. */
 export class AdminApiError extends Error {
@@ -35,6 +39,84 @@ export interface AdminToken {
   expireTime?: string;
 }
 
+/** A Workspace domain as the admin API shows it. */
+export interface AdminDomain {
+  name: string;
+  apiEnabled: boolean;
+  createTime: string;
+}
+
+/** A Cloud project. */
+export interface AdminProject {
+  id: string;
+  number: string;
+  name: string;
+  createTime: string;
+}
+
+/** An OAuth grant: a user consented to a project for these scopes. */
+export interface AdminGrant {
+  user: string;
+  userEmail?: string;
+  project: string;
+  scopes: string[];
+  createTime: string;
+}
+
+/** The admin view of a course. */
+export interface AdminCourse {
+  id: string;
+  name: string;
+  section?: string;
+  courseState: string;
+  owner: { id: string; email?: string; state?: string };
+  aliases: string[];
+  enrollmentCode: string;
+  members: { teachers: number; students: number; total: number };
+  /** Who owns the Drive folder now; `pinned` when it is not simply the owner. */
+  teacherFolderOwner: { id: string; email?: string; pinned: boolean };
+  transfer?: { from: string; fromEmail?: string; doneTime?: string; inProgress: boolean };
+  pendingOwnerInvitation?: { id: string; user: string };
+  projectId: string | null;
+  creationTime: string;
+  updateTime: string;
+}
+
+/** What a fixture load wrote. */
+export interface AdminFixtureSummary {
+  domains: number;
+  users: number;
+  projects: number;
+  grants: number;
+  tokens: number;
+  courses: number;
+  aliases: number;
+  members: number;
+  invitations: number;
+  joins: number;
+  courseIds: Record<string, string>;
+  userIds: Record<string, string>;
+}
+
+/** A whole-state export, as GET /emulator/v1/state answers and POST /emulator/v1/state takes. */
+export interface AdminStateExport {
+  format: 'classroom-emulator-state';
+  version: 1;
+  exportTime: string;
+  limits: Record<string, number>;
+  clock: { now: string; frozen: boolean };
+  tables: Record<string, Record<string, unknown>[]>;
+}
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams(
+    Object.entries(params)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]): [string, string] => [k, String(v)]),
+  );
+  return search.size > 0 ? `?${search}` : '';
+}
+
 /**
  * A typed client of the admin API (/emulator/v1), used by the CLI, the tests and other tools.
  *
@@ -49,11 +131,12 @@ export class AdminClient {
   constructor(readonly baseUrl: string) {}
 
   /** Any admin call: `request('GET', '/health')`. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const payload = typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body);
     const response = await fetch(`${this.baseUrl.replace(/\/$/, '')}/emulator/v1${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers: body === undefined ? {} : { 'content-type': contentType },
+      ...(body === undefined ? {} : { body: payload }),
     });
     const text = await response.text();
     let json: unknown;
@@ -114,7 +197,157 @@ export class AdminClient {
     return this.request<{ id: string; courseState: string; teacherFolderOwner: string }>('PATCH', `/courses/${encodeURIComponent(id)}`, patch);
   }
 
+  domains() {
+    return this.request<{ domains: AdminDomain[] }>('GET', '/domains');
+  }
+
+  createDomain(input: { name: string; apiEnabled?: boolean }) {
+    return this.request<AdminDomain>('POST', '/domains', input);
+  }
+
+  /** Switches a domain's Classroom API access (off: its users get ClassroomApiDisabled). */
+  updateDomain(name: string, patch: { apiEnabled: boolean }) {
+    return this.request<AdminDomain>('PATCH', `/domains/${encodeURIComponent(name)}`, patch);
+  }
+
+  listUsers(filter: { domain?: string } = {}) {
+    return this.request<{ users: AdminUser[] }>('GET', `/users${query(filter)}`);
+  }
+
+  projects() {
+    return this.request<{ projects: AdminProject[] }>('GET', '/projects');
+  }
+
+  createProject(input: { id: string; name?: string; number?: string }) {
+    return this.request<AdminProject>('POST', '/projects', input);
+  }
+
+  grants(filter: { user?: string; project?: string } = {}) {
+    return this.request<{ grants: AdminGrant[] }>('GET', `/grants${query(filter)}`);
+  }
+
+  /** Records (or replaces) what a user granted a project. */
+  putGrant(input: { user: string; project: string; scopes: string[] }) {
+    return this.request<AdminGrant>('PUT', '/grants', input);
+  }
+
+  deleteGrant(user: string, project: string) {
+    return this.request<Record<string, never>>('DELETE', `/grants${query({ user, project })}`);
+  }
+
+  tokens(filter: { user?: string } = {}) {
+    return this.request<{ tokens: AdminToken[] }>('GET', `/tokens${query(filter)}`);
+  }
+
+  revokeToken(token: string) {
+    return this.request<Record<string, never>>('DELETE', `/tokens/${encodeURIComponent(token)}`);
+  }
+
+  defaultLimits() {
+    return this.request<Record<string, number>>('GET', '/limits:defaults');
+  }
+
+  /** Every course with member counts, aliases, folder owner, transfer state and pending ownership. */
+  courses(filter: { domain?: string; state?: string } = {}) {
+    return this.request<{ courses: AdminCourse[] }>('GET', `/courses${query(filter)}`);
+  }
+
+  course(id: string) {
+    return this.request<AdminCourse>('GET', `/courses/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Adds a fixture: an object (sent as JSON) or fixture text (sent as YAML, of which JSON is a subset).
+   */
+  loadFixture(fixture: object | string) {
+    return typeof fixture === 'string'
+      ? this.request<AdminFixtureSummary>('POST', '/fixtures', fixture, 'application/yaml')
+      : this.request<AdminFixtureSummary>('POST', '/fixtures', fixture);
+  }
+
+  /** The whole state: every table, the limits and the clock. */
+  exportState() {
+    return this.request<AdminStateExport>('GET', '/state');
+  }
+
+  /** Replaces the whole state with an export. */
+  importState(state: Pick<AdminStateExport, 'tables'> & Partial<AdminStateExport>) {
+    return this.request<{ imported: Record<string, number> }>('POST', '/state', state);
+  }
+
+  /** The admin API as an OpenAPI 3.1 document. */
+  openApi() {
+    return this.request<Record<string, unknown>>('GET', '/openapi.json');
+  }
+
+  /** Completes a guardian invitation as if the guardian had followed the email's link. */
+  acceptGuardianInvitation(id: string) {
+    return this.request<Record<string, unknown>>('POST', `/guardianInvitations/${encodeURIComponent(id)}:accept`);
+  }
+
   coverage() {
     return this.request<{ implemented: number; total: number; methods: { id: string; implemented: boolean }[] }>('GET', '/coverage');
+  }
+  /** Quota settings; with `user` (and `project`), how much of each meter that caller has used. */
+  quota(query: { user?: string; project?: string } = {}) {
+    const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
+    const qs = params.size > 0 ? `?${params}` : '';
+    return this.request<{ retryAfter: boolean; limits: Record<string, number>; usage?: QuotaUsage[] }>('GET', `/quota${qs}`);
+  }
+
+  /** Turns Retry-After on quota errors on or off. */
+  setQuota(patch: { retryAfter?: boolean }) {
+    return this.request<{ retryAfter: boolean }>('PATCH', '/quota', patch);
+  }
+
+  /** Scripts faults for a method (`'*'` for any): see the instruction grammar in platform/faults.ts. */
+  addFaults(input: { method: string; instructions: string[]; testId?: string }) {
+    return this.request<FaultSet>('POST', '/faults', input);
+  }
+
+  /** Adds a seeded probability rule. */
+  addChaos(input: { method?: string; probability: number; status?: number; delayMs?: number; seed?: number }) {
+    return this.request<ChaosRule>('POST', '/faults:chaos', input);
+  }
+
+  /** Fault sets and chaos rules, with what each instruction did to which request. */
+  faults() {
+    return this.request<{ faults: FaultSet[]; chaos: ChaosRule[] }>('GET', '/faults');
+  }
+
+  /** Removes every fault set and chaos rule, or one by id. */
+  deleteFaults(id?: string) {
+    return this.request<{ deleted: number }>('DELETE', id === undefined ? '/faults' : `/faults/${encodeURIComponent(id)}`);
+  }
+
+  /** The request log, filtered. */
+  requests(filter: { method?: string; user?: string; status?: number; code?: string; testId?: string; since?: string; limit?: number } = {}) {
+    const params = new URLSearchParams(
+      Object.entries(filter)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    );
+    const qs = params.size > 0 ? `?${params}` : '';
+    return this.request<{ requests: RequestRecord[]; matched: number }>('GET', `/requests${qs}`);
+  }
+
+  /** Configures a Pub/Sub topic: where its messages are pushed, and whether Classroom may publish to it. */
+  putTopic(topicName: string, input: { pushEndpoint?: string | null; subscription?: string; publishable?: boolean }) {
+    return this.request<{ topicName: string; pushEndpoint: string | null; subscription: string | null; publishable: boolean }>(
+      'PUT',
+      `/topics/${encodeURIComponent(topicName)}`,
+      input,
+    );
+  }
+
+  /** Notifications produced for registrations; `wait` first lets queued events and deliveries finish. */
+  notifications(filter: { registrationId?: string; topicName?: string; courseId?: string; collection?: string; state?: string; limit?: number; wait?: boolean } = {}) {
+    const params = new URLSearchParams(
+      Object.entries(filter)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    );
+    const qs = params.size > 0 ? `?${params}` : '';
+    return this.request<{ notifications: NotificationRecord[] }>('GET', `/notifications${qs}`);
   }
 }

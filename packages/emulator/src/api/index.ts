@@ -3,6 +3,7 @@ import { coursesHandlers } from './courses/routes.js';
 import { guardianInvitationsHandlers } from './guardian-invitations/routes.js';
 import { guardiansHandlers } from './guardians/routes.js';
 import { invitationsHandlers } from './invitations/routes.js';
+import { registrationsHandlers } from './registrations/routes.js';
 import { studentsHandlers } from './students/routes.js';
 import { teachersHandlers } from './teachers/routes.js';
 import type { HandlerTable } from './types.js';
@@ -21,4 +22,5 @@ export const HANDLERS: HandlerTable = {
   ...studentsHandlers,
   ...teachersHandlers,
   ...invitationsHandlers,
+  ...registrationsHandlers,
 };

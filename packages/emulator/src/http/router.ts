@@ -6,6 +6,7 @@ import type { Env } from '../env.js';
 import { ApiFailure, fail } from '../failure.js';
 import { authenticate, bearerToken } from '../identity/caller.js';
 import { holdsAnyScope } from '../identity/scopes.js';
+import type { Gate } from '../platform/platform.js';
 import { applySelection, parseFields } from './fields.js';
 
 interface Route {
@@ -76,7 +77,14 @@ export class RouteTable {
  * checks parameters, credentials, scopes, access and body shape, then runs the interceptors and the
  * resource's handler. Methods without a handler answer 501 UNIMPLEMENTED naming themselves.
  */
-export function registerClassroomRoutes(app: FastifyInstance, env: Env, handlers: HandlerTable, interceptors: readonly Interceptor[]): void {
+export function registerClassroomRoutes(
+  app: FastifyInstance,
+  env: Env,
+  handlers: HandlerTable,
+  interceptors: readonly Interceptor[],
+  /** Quota and fault injection: right after authentication, before parameters are even read. */
+  gate?: Gate,
+): void {
   const table = new RouteTable();
 
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -95,6 +103,7 @@ export function registerClassroomRoutes(app: FastifyInstance, env: Env, handlers
     // even when its parameters are wrong.
     await env.sync();
     const caller = await authenticate(env, env.store.read, bearerToken(request.headers.authorization, query.access_token), method.id);
+    if (gate && (await gate({ caller, method, request, reply })) === 'answered') return reply;
 
     const params = checkParameters(method, found.params, query);
     if (!params.ok) throw new ApiFailure('INVALID_ARGUMENT', params.error.message, { fieldViolations: params.error.fieldViolations });

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_core.js';
+import * as m002 from './002_platform.js';
 
 /**
  * Migrations are imported statically rather than read from a folder so that the built package, the
@@ -7,6 +8,7 @@ import * as m001 from './001_core.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001,
+  '002_platform': m002,
 };
 
 export const migrationProvider: MigrationProvider = {

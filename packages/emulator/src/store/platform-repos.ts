@@ -1,0 +1,202 @@
+import type { Kysely } from 'kysely';
+import type { Capabilities } from './db.js';
+import type { Repos } from './repos.js';
+import type { Database } from './schema.js';
+
+/** One quota key's requests in one bucket (a second of a per-minute meter, a day of a daily one). */
+export interface QuotaCounterRow {
+  key: string;
+  bucket: number;
+  count: number;
+}
+
+/** A quota key, the row a request locks while it checks and counts. */
+export interface QuotaKeyRow {
+  key: string;
+}
+
+/** The feed kinds of registrations.create. */
+export type FeedType = 'DOMAIN_ROSTER_CHANGES' | 'COURSE_ROSTER_CHANGES' | 'COURSE_WORK_CHANGES';
+
+export interface RegistrationRow {
+  id: string;
+  /** The user whose access the feed is read with. */
+  user_id: string;
+  /** The Cloud project that registered. */
+  project_id: string;
+  feed_type: FeedType;
+  /** For course feeds. */
+  course_id: string | null;
+  /** For DOMAIN_ROSTER_CHANGES: the registering admin's domain. */
+  domain: string | null;
+  topic_name: string;
+  expiry_time: number;
+  created_at: number;
+}
+
+/** Where the emulator pushes a topic's messages (a push subscription, in Pub/Sub's terms). */
+export interface PubsubTopicRow {
+  name: string;
+  push_endpoint: string | null;
+  subscription: string | null;
+  /** 0: Classroom may not publish to it; registrations naming it fail with NOT_FOUND. */
+  publishable: 0 | 1;
+  updated_at: number;
+}
+
+declare module './schema.js' {
+  interface Database {
+    quota_keys: QuotaKeyRow;
+    quota_counters: QuotaCounterRow;
+    registrations: RegistrationRow;
+    pubsub_topics: PubsubTopicRow;
+  }
+}
+
+type Db = Kysely<Database>;
+
+/**
+ * The platform's repositories (quota counters, registrations, topics), bound to the same connection or
+ * transaction as `repos`.
+ *
+ * @example
+ * ```ts
+ * await env.store.transaction((tx) => platformRepos(tx).registrations.insert(row));
+ * ```
+ */
+export function platformRepos(repos: Repos): PlatformRepos {
+  return new PlatformRepos(repos.db, repos.capabilities);
+}
+
+/** Quota counters, registrations and topics; no policy, only loads, locks and saves. */
+export class PlatformRepos {
+  readonly quota: QuotaRepo;
+  readonly registrations: RegistrationsRepo;
+  readonly topics: TopicsRepo;
+
+  constructor(db: Db, capabilities: Capabilities) {
+    this.quota = new QuotaRepo(db, capabilities);
+    this.registrations = new RegistrationsRepo(db);
+    this.topics = new TopicsRepo(db);
+  }
+}
+
+export class QuotaRepo {
+  constructor(private readonly db: Db, private readonly caps: Capabilities) {}
+
+  /**
+   * Locks the keys' rows until the transaction ends, creating them when new. Keys are locked in sorted
+   * order so that two requests sharing some keys cannot deadlock.
+   */
+  async lock(keys: readonly string[]): Promise<void> {
+    const sorted = [...new Set(keys)].sort();
+    await this.db
+      .insertInto('quota_keys')
+      .values(sorted.map((key) => ({ key })))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    if (!this.caps.rowLocks) return;
+    await this.db.selectFrom('quota_keys').select('key').where('key', 'in', sorted).orderBy('key').forUpdate().execute();
+  }
+
+  /** The key's buckets after `after`, oldest first. */
+  buckets(key: string, after: number): Promise<QuotaCounterRow[]> {
+    return this.db
+      .selectFrom('quota_counters')
+      .selectAll()
+      .where('key', '=', key)
+      .where('bucket', '>', after)
+      .orderBy('bucket')
+      .execute();
+  }
+
+  /** Adds one request to a bucket. */
+  async add(key: string, bucket: number): Promise<void> {
+    await this.db
+      .insertInto('quota_counters')
+      .values({ key, bucket, count: 1 })
+      .onConflict((oc) => oc.columns(['key', 'bucket']).doUpdateSet((eb) => ({ count: eb('quota_counters.count', '+', 1) })))
+      .execute();
+  }
+
+  /** Forgets buckets at or before `upTo`: they can no longer count. */
+  async prune(key: string, upTo: number): Promise<void> {
+    await this.db.deleteFrom('quota_counters').where('key', '=', key).where('bucket', '<=', upTo).execute();
+  }
+
+  async clear(): Promise<void> {
+    await this.db.deleteFrom('quota_counters').execute();
+    await this.db.deleteFrom('quota_keys').execute();
+  }
+}
+
+/** Which registrations an event reaches. */
+export interface RegistrationMatch {
+  courseId: string;
+  /** Set for roster events: domain feeds of the course owner's domain match too. */
+  domain?: string;
+  feedTypes: readonly FeedType[];
+  /** Only registrations still effective at this time. */
+  at: number;
+}
+
+export class RegistrationsRepo {
+  constructor(private readonly db: Db) {}
+
+  get(id: string): Promise<RegistrationRow | undefined> {
+    return this.db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async insert(row: RegistrationRow): Promise<void> {
+    await this.db.insertInto('registrations').values(row).execute();
+  }
+
+  async delete(id: string): Promise<number> {
+    const result = await this.db.deleteFrom('registrations').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Unexpired registrations whose feed covers the course (or, for domain feeds, its domain). */
+  matching(match: RegistrationMatch): Promise<RegistrationRow[]> {
+    return this.db
+      .selectFrom('registrations')
+      .selectAll()
+      .where('expiry_time', '>', match.at)
+      .where('feed_type', 'in', [...match.feedTypes])
+      .where(({ or, eb }) =>
+        or([
+          eb('course_id', '=', match.courseId),
+          ...(match.domain !== undefined ? [eb.and([eb('feed_type', '=', 'DOMAIN_ROSTER_CHANGES'), eb('domain', '=', match.domain)])] : []),
+        ]),
+      )
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  all(): Promise<RegistrationRow[]> {
+    return this.db.selectFrom('registrations').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+}
+
+export class TopicsRepo {
+  constructor(private readonly db: Db) {}
+
+  get(name: string): Promise<PubsubTopicRow | undefined> {
+    return this.db.selectFrom('pubsub_topics').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  async put(row: PubsubTopicRow): Promise<void> {
+    await this.db.deleteFrom('pubsub_topics').where('name', '=', row.name).execute();
+    await this.db.insertInto('pubsub_topics').values(row).execute();
+  }
+
+  async delete(name: string): Promise<number> {
+    const result = await this.db.deleteFrom('pubsub_topics').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  all(): Promise<PubsubTopicRow[]> {
+    return this.db.selectFrom('pubsub_topics').selectAll().orderBy('name').execute();
+  }
+}
