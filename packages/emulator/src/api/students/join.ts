@@ -62,7 +62,9 @@ export async function admit(
 
   const base = { kind: 'roster' as const, courseId: course.id, userId: user.id, domain: owner?.domain ?? user.domain, at: now };
   if (promoting) {
-    await repos.members.setRole(course.id, user.id, role);
+    // Re-inserted rather than re-labelled, so the user lists among the teachers from the day they became one.
+    await repos.members.delete(course.id, user.id);
+    await repos.members.insert({ course_id: course.id, user_id: user.id, role, created_at: now });
     return {
       events: [
         { ...base, role: 'STUDENT', change: 'DELETED' },
