@@ -10,6 +10,8 @@ import type { Logger } from './platform/logger.js';
 import type { DeliveryOptions } from './platform/notifications.js';
 import { Platform } from './platform/platform.js';
 import { seedDemo } from './seed/demo.js';
+import type { Fixture } from './seed/fixture.js';
+import { seedOnStart, type StartSeeding } from './seed/start.js';
 import { Store, type StoreOptions } from './store/db.js';
 
 /** How to build an emulator. Every field is optional. */
@@ -24,6 +26,8 @@ export interface EmulatorOptions {
   store?: StoreOptions;
   /** Seed the demo school on start and on `reset({ demo: true })`. Default false. */
   demo?: boolean;
+  /** A fixture (or the path of a JSON/YAML fixture file) to load at start, after the demo school; only into an empty store. */
+  fixture?: Fixture | string;
   /** Seeds identifiers, so a test gets the same ids every run. */
   seed?: number;
   /** Limits at start (a reset returns to these). */
@@ -52,6 +56,8 @@ export interface Emulator {
   readonly app: FastifyInstance;
   readonly env: Env;
   readonly admin: AdminClient;
+  /** What was seeded at start (nothing when the store already held state). */
+  readonly seeding: StartSeeding;
   /** Empties the state (and re-seeds the demo school with `demo: true`), without a restart. */
   reset(options?: { demo?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -105,9 +111,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   });
   Object.assign(env, { log: app.log });
 
-  if (store.dialect === 'sqlite' || (await store.read.users.list(undefined, { offset: 0, limit: 1 })).length === 0) {
-    // A fresh store gets the demo school; a shared PostgreSQL store that already holds state keeps it.
-    if (options.demo && (await store.read.users.list(undefined, { offset: 0, limit: 1 })).length === 0) await seedDemo(env);
+  // A fresh store gets the demo school and the fixture; a data dir or shared database that already holds state keeps it.
+  let seeding: StartSeeding;
+  try {
+    seeding = await seedOnStart(env, { ...(options.demo ? { demo: true } : {}), ...(options.fixture !== undefined ? { fixture: options.fixture } : {}) });
+  } catch (error) {
+    await app.close();
+    await platform.close();
+    await store.close();
+    throw error;
   }
 
   let host = '';
@@ -126,6 +138,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     app,
     env,
     admin: new AdminClient(publicUrl),
+    seeding,
     reset,
     async close() {
       await app.close();

@@ -3,3 +3,8 @@ export { AdminClient, AdminApiError, type AdminUser, type AdminToken } from './a
 export { DEFAULT_LIMITS, type Limits } from './platform/limits.js';
 export type { StoreOptions } from './store/db.js';
 export type { Interceptor, ApiCall } from './api/types.js';
+export type { AdminCourse, AdminDomain, AdminFixtureSummary, AdminGrant, AdminProject, AdminStateExport } from './admin/client.js';
+export { FIXTURE_SCHEMA, loadFixture, parseFixture, type Fixture, type FixtureProgress, type FixtureSummary } from './seed/fixture.js';
+export { generateDistrict, FULL_DISTRICT, type DistrictSize } from './seed/district.js';
+export { DEMO_DOMAIN, DEMO_TOKENS, demoFixture } from './seed/demo.js';
+export type { StartSeeding } from './seed/start.js';

@@ -1,21 +1,26 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifyRequest } from 'fastify';
+import { parse as parseYaml } from 'yaml';
 import { invalidArgument } from '../failure.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
-const cache = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+// Query strings arrive as text: `?demo=true` must satisfy a boolean schema.
+const queryAjv = new Ajv({ allErrors: false, strict: false, coerceTypes: 'array' });
+const cache = new WeakMap<object, ValidateFunction>();
+const queryCache = new WeakMap<object, ValidateFunction>();
+
+/** `/courses/3/owner` → `courses[3].owner`, the way Google names nested fields. */
+function pathOf(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (extra) parts.push(extra);
+  return parts.reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
+}
 
 function fieldOf(error: ErrorObject): string {
-  const path = error.instancePath.split('/').filter(Boolean).join('.');
-  if (error.keyword === 'required') {
-    const missing = String((error.params as { missingProperty: string }).missingProperty);
-    return path ? `${path}.${missing}` : missing;
-  }
-  if (error.keyword === 'additionalProperties') {
-    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-    return path ? `${path}.${extra}` : extra;
-  }
-  return path;
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') return pathOf(error.instancePath, String(params.missingProperty));
+  if (error.keyword === 'additionalProperties') return pathOf(error.instancePath, String(params.additionalProperty));
+  return pathOf(error.instancePath);
 }
 
 function describe(error: ErrorObject): string {
@@ -28,8 +33,27 @@ function describe(error: ErrorObject): string {
     case 'enum':
       return `Invalid value for "${field}": expected one of ${((error.params as { allowedValues: unknown[] }).allowedValues).join(', ')}.`;
     default:
-      return `Invalid value for "${field}": ${error.message ?? 'not accepted'}.`;
+      return field ? `Invalid value for "${field}": ${error.message ?? 'not accepted'}.` : `Invalid request body: ${error.message ?? 'not accepted'}.`;
   }
+}
+
+function compiled(schema: object, store: WeakMap<object, ValidateFunction>, compiler: Ajv): ValidateFunction {
+  let validate = store.get(schema);
+  if (!validate) {
+    validate = compiler.compile(schema);
+    store.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Checks a value against a JSON schema: INVALID_ARGUMENT naming the first bad field. */
+export function checkValue<T>(value: unknown, schema: object): T {
+  const validate = compiled(schema, cache, ajv);
+  if (!validate(value)) {
+    const error = validate.errors?.[0];
+    if (error) invalidArgument(describe(error), fieldOf(error));
+  }
+  return value as T;
 }
 
 /**
@@ -46,14 +70,46 @@ export function readJson<T>(request: FastifyRequest, schema: object): T {
       invalidArgument(`Invalid JSON payload received. ${(error as Error).message}`, '');
     }
   }
-  let validate = cache.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    cache.set(schema, validate);
+  return checkValue<T>(body, schema);
+}
+
+/** Media types a body may be sent as when YAML is accepted. */
+export const JSON_OR_YAML = ['application/json', 'application/yaml', 'text/yaml', 'application/x-yaml'] as const;
+
+/**
+ * Reads a body sent as JSON or YAML (by its content type; YAML when none is given) and checks it
+ * against the schema.
+ */
+export function readJsonOrYaml<T>(request: FastifyRequest, schema: object): T {
+  const raw = typeof request.body === 'string' ? request.body : '';
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== '' && !(JSON_OR_YAML as readonly string[]).includes(type)) {
+    invalidArgument(`The body must be JSON or YAML (${JSON_OR_YAML.join(', ')}), not ${type}.`, 'content-type');
   }
-  if (!validate(body)) {
+  if (type === 'application/json') return readJson<T>(request, schema);
+  let body: unknown;
+  try {
+    body = raw.trim() === '' ? {} : parseYaml(raw, { maxAliasCount: 1000 });
+  } catch (error) {
+    invalidArgument(`Invalid YAML payload received. ${(error as Error).message.split('\n')[0]}`, '');
+  }
+  return checkValue<T>(body ?? {}, schema);
+}
+
+/**
+ * Checks a request's query parameters against an object schema (values coerced from text). Google's
+ * own system parameters (`$.xgafv`, `alt`, `prettyPrint`) are ignored.
+ */
+export function readQuery<T>(request: FastifyRequest, schema: object): T {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    if (key.startsWith('$') || key === 'alt' || key === 'prettyPrint') continue;
+    query[key] = value;
+  }
+  const validate = compiled(schema, queryCache, queryAjv);
+  if (!validate(query)) {
     const error = validate.errors?.[0];
-    if (error) invalidArgument(describe(error), fieldOf(error));
+    if (error) invalidArgument(describe(error).replace('field', 'query parameter'), fieldOf(error));
   }
-  return body as T;
+  return query as T;
 }

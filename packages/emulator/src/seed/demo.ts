@@ -1,9 +1,70 @@
+import { readFileSync } from 'node:fs';
 import type { Env } from '../env.js';
-import { createUser } from '../identity/accounts.js';
+import type { Repos } from '../store/repos.js';
+import { parseFixture, writeFixture, type Fixture, type FixtureCourse, type FixtureSummary } from './fixture.js';
 
-/** Seeds the demo school. */
-export async function seedDemo(env: Env): Promise<void> {
-  await env.store.transaction(async (repos) => {
-    await createUser(env, repos, { email: 'admin@demo.school', name: 'Dana Admin', admin: true });
-  });
+/** The demo school's domain. */
+export const DEMO_DOMAIN = 'springfield.example';
+
+/** The demo's stable tokens, by who holds them; printed by the CLI and used in demo-school.md. */
+export const DEMO_TOKENS = {
+  admin: 'demo-admin',
+  teacher: 'demo-teacher',
+  coteacher: 'demo-coteacher',
+  student: 'demo-student',
+  classroomOff: 'demo-classroom-off',
+  apiOff: 'demo-api-off',
+  serviceAccount: 'demo-dwd',
+} as const;
+
+const DEMO_FILE = new URL('../../examples/demo-school.yaml', import.meta.url);
+
+/**
+ * The demo school as a fixture: examples/demo-school.yaml plus the parts sized by the limits in force,
+ * so that a limit is always exactly reached (or one short of it) even when started with other limits.
+ */
+export function demoFixture(env: Env): Fixture {
+  const fixture = parseFixture(readFileSync(DEMO_FILE, 'utf8'));
+  const limits = env.limits;
+  const course = (key: string): FixtureCourse => {
+    const found = fixture.courses?.find((c) => c.key === key);
+    if (!found) throw new Error(`demo-school.yaml lost its course ${key}`);
+    return found;
+  };
+  const users = (fixture.users ??= []);
+
+  // Filler students: `full` holds the owner and courseMembers - 1 of them; `almost-full` one fewer.
+  const fillers: string[] = [];
+  const fillerCount = Math.max(0, limits.courseMembers - 1);
+  const width = String(fillerCount).length;
+  for (let n = 1; n <= fillerCount; n++) {
+    const email = `student${String(n).padStart(width, '0')}@${DEMO_DOMAIN}`;
+    fillers.push(email);
+    users.push({ email, name: `Student ${n}`, canCreateCourses: false });
+  }
+  course('full').students = fillers;
+  course('almost-full').students = fillers.slice(0, Math.max(0, fillerCount - 1));
+
+  const teachers: string[] = [];
+  for (let n = 1; n < limits.courseTeachers; n++) {
+    const email = `coteacher${String(n).padStart(2, '0')}@${DEMO_DOMAIN}`;
+    teachers.push(email);
+    users.push({ email, name: `Co-teacher ${n}` });
+  }
+  course('teachers-full').teachers = teachers;
+
+  const milhouse = users.find((u) => u.email.startsWith('milhouse.'));
+  if (milhouse) milhouse.groupMemberships = limits.userGroupMemberships;
+  (fixture.joins ??= []).push({ user: `nelson.muntz@${DEMO_DOMAIN}`, count: limits.userDailyJoins, minutesAgo: 90 });
+  return fixture;
+}
+
+/**
+ * Seeds the demo school (see examples/demo-school.md for the call that provokes each error code).
+ * With `repos`, it writes inside the caller's transaction.
+ */
+export async function seedDemo(env: Env, repos?: Repos): Promise<FixtureSummary> {
+  const fixture = demoFixture(env);
+  if (repos) return writeFixture(env, repos, fixture);
+  return env.store.transaction((tx) => writeFixture(env, tx, fixture));
 }
