@@ -1,11 +1,16 @@
 import { aliasesHandlers } from './aliases/routes.js';
+import { announcementsHandlers } from './announcements/routes.js';
+import { courseWorkMaterialsHandlers } from './course-work-materials/routes.js';
+import { courseWorkHandlers } from './course-work/routes.js';
 import { coursesHandlers } from './courses/routes.js';
 import { guardianInvitationsHandlers } from './guardian-invitations/routes.js';
 import { guardiansHandlers } from './guardians/routes.js';
 import { invitationsHandlers } from './invitations/routes.js';
 import { registrationsHandlers } from './registrations/routes.js';
+import { studentSubmissionsHandlers } from './student-submissions/routes.js';
 import { studentsHandlers } from './students/routes.js';
 import { teachersHandlers } from './teachers/routes.js';
+import { topicsHandlers } from './topics/routes.js';
 import type { HandlerTable } from './types.js';
 import { userProfilesHandlers } from './user-profiles/routes.js';
 
@@ -23,4 +28,9 @@ export const HANDLERS: HandlerTable = {
   ...teachersHandlers,
   ...invitationsHandlers,
   ...registrationsHandlers,
+  ...topicsHandlers,
+  ...courseWorkHandlers,
+  ...studentSubmissionsHandlers,
+  ...courseWorkMaterialsHandlers,
+  ...announcementsHandlers,
 };

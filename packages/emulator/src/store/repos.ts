@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
+import { ClassworkRepo, DriveRepo } from './classwork-repos.js';
 import type { Capabilities } from './db.js';
 import {
   TABLES,
@@ -39,6 +40,8 @@ export class Repos {
   readonly guardians: GuardiansRepo;
   readonly settings: SettingsRepo;
   readonly state: StateRepo;
+  readonly classwork: ClassworkRepo;
+  readonly drive: DriveRepo;
 
   constructor(readonly db: Db, readonly capabilities: Capabilities) {
     this.users = new UsersRepo(db, capabilities);
@@ -50,6 +53,8 @@ export class Repos {
     this.guardians = new GuardiansRepo(db);
     this.settings = new SettingsRepo(db);
     this.state = new StateRepo(db);
+    this.classwork = new ClassworkRepo(db, capabilities);
+    this.drive = new DriveRepo(db);
   }
 }
 

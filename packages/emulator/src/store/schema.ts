@@ -158,6 +158,10 @@ export interface Database {
 
 /** Every table, children first: the order to delete in, and the reverse of the order to insert in. */
 export const TABLES: readonly (keyof Database)[] = [
+  'student_submissions',
+  'classwork_items',
+  'topics',
+  'drive_files',
   'registrations',
   'pubsub_topics',
   'quota_counters',
