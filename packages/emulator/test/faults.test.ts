@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { parseError } from 'classroom-errors';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdminApiError } from '../src/index.js';
 import { failure, person, startEmulator, STORES, type Person } from './helpers/harness.js';
+import { isolatedStore } from './helpers/peer-process.js';
 
 const DOMAIN = 'faults.example';
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-/** A schema of this file's own: the harness's names can collide between files started in the same ms. */
-function ownStore(options: () => Parameters<typeof startEmulator>[0] extends infer O ? (O & object)['store'] : never) {
-  const store = options();
-  return store?.kind === 'postgres' ? { ...store, schema: `f_${randomUUID().replace(/-/g, '').slice(0, 16)}` } : store;
-}
 
 function body(code: number, status: string, reason: string, message: string) {
   return { error: { code, message, errors: [{ message, domain: 'global', reason }], status } };
@@ -28,15 +22,21 @@ async function transportFailure(promise: Promise<unknown>) {
   throw new Error('expected the call to fail');
 }
 
-describe.each(STORES)('fault injection on $name', ({ options }) => {
+describe.each(STORES)('fault injection on $name', ({ name }) => {
   let emulator: Emulator;
+  let drop: (() => Promise<void>) | undefined;
   let teacher: Person;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ store: ownStore(options) });
+    const isolated = await isolatedStore(name);
+    drop = isolated.drop;
+    emulator = await startEmulator({ store: isolated.store });
     teacher = await person(emulator, `teacher@${DOMAIN}`, {}, { project: 'faults-project' });
   });
-  afterAll(() => emulator.close());
+  afterAll(async () => {
+    await emulator?.close();
+    await drop?.();
+  });
   beforeEach(() => emulator.admin.deleteFaults());
 
   it('consumes scripted instructions one call each, in order, and accounts for which request took which', async () => {

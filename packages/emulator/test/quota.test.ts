@@ -1,21 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { classroom } from '@googleapis/classroom';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, person, PG_URL, startEmulator, STORES, type Person } from './helpers/harness.js';
-import { startPeerProcess } from './helpers/peer-process.js';
+import { isolatedStore, ownDatabase, startPeerProcess } from './helpers/peer-process.js';
 
 const DOMAIN = 'quota.example';
 // 12:00 Pacific standard time: the daily quota resets twelve hours later.
 const NOON_PACIFIC = Date.UTC(2026, 0, 15, 20, 0, 0);
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-/** A schema of this file's own: the harness's names can collide between files started in the same ms. */
-function ownStore(options: () => Parameters<typeof startEmulator>[0] extends infer O ? (O & object)['store'] : never) {
-  const store = options();
-  return store?.kind === 'postgres' ? { ...store, schema: `q_${randomUUID().replace(/-/g, '').slice(0, 16)}` } : store;
-}
 
 /** A failed call's status, wire body and Retry-After header. */
 async function rejection(promise: Promise<unknown>): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
@@ -58,13 +51,19 @@ function metadata(number: string, limit: string, value: number): Record<string, 
   };
 }
 
-describe.each(STORES)('quota on $name', ({ options }) => {
+describe.each(STORES)('quota on $name', ({ name }) => {
   let emulator: Emulator;
+  let drop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ store: ownStore(options), frozenAt: NOON_PACIFIC });
+    const isolated = await isolatedStore(name);
+    drop = isolated.drop;
+    emulator = await startEmulator({ store: isolated.store, frozenAt: NOON_PACIFIC });
   });
-  afterAll(() => emulator.close());
+  afterAll(async () => {
+    await emulator?.close();
+    await drop?.();
+  });
 
   const projectNumber = async (id: string) => (await emulator.env.store.read.identity.project(id))!.number;
   const limits = (patch: Record<string, number>) =>
@@ -186,17 +185,20 @@ describe.each(STORES)('quota on $name', ({ options }) => {
 describe.skipIf(!PG_URL)('quota across two processes sharing PostgreSQL', () => {
   let emulator: Emulator;
   let peer: Awaited<ReturnType<typeof startPeerProcess>>;
-  const schema = `q2_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  let database: Awaited<ReturnType<typeof ownDatabase>>;
+  const schema = 'emulator';
 
   beforeAll(async () => {
-    emulator = await startEmulator({ store: { kind: 'postgres', url: PG_URL!, schema }, frozenAt: NOON_PACIFIC });
+    database = await ownDatabase(PG_URL!);
+    emulator = await startEmulator({ store: { kind: 'postgres', url: database.url, schema }, frozenAt: NOON_PACIFIC });
     // The peer reads the frozen clock and the limits from the shared store.
     await emulator.admin.setClock({ frozen: true });
-    peer = await startPeerProcess({ url: PG_URL!, schema });
+    peer = await startPeerProcess({ url: database.url, schema });
   });
   afterAll(async () => {
     await peer?.close();
     await emulator?.close();
+    await database?.drop();
   });
 
   it('holds within one request when 50 callers hit two processes at once', async () => {
