@@ -350,4 +350,41 @@ export class AdminClient {
     const qs = params.size > 0 ? `?${params}` : '';
     return this.request<{ notifications: NotificationRecord[] }>('GET', `/notifications${qs}`);
   }
+
+  /** Creates a file in the emulated Drive (what classwork materials and attachments point at). */
+  createDriveFile(input: { title: string; mimeType: string; owner: string; sharedWith?: string[]; anyoneWithLink?: boolean; id?: string }) {
+    return this.request<AdminDriveFile>('POST', '/drive/files', input);
+  }
+
+  /** Every file of the emulated Drive, or one owner's. */
+  driveFiles(filter: { owner?: string } = {}) {
+    return this.request<{ files: AdminDriveFile[] }>('GET', `/drive/files${filter.owner ? `?owner=${encodeURIComponent(filter.owner)}` : ''}`);
+  }
+
+  driveFile(id: string) {
+    return this.request<AdminDriveFile>('GET', `/drive/files/${encodeURIComponent(id)}`);
+  }
+
+  /** Changes a Drive file's title, owner or sharing. */
+  patchDriveFile(id: string, patch: { title?: string; owner?: string; sharedWith?: string[]; anyoneWithLink?: boolean }) {
+    return this.request<AdminDriveFile>('PATCH', `/drive/files/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteDriveFile(id: string) {
+    return this.request<Record<string, never>>('DELETE', `/drive/files/${encodeURIComponent(id)}`);
+  }
+}
+
+/** A file of the emulated Drive, as the admin API shows it. */
+export interface AdminDriveFile {
+  id: string;
+  title: string;
+  mimeType: string;
+  owner: string;
+  sharedWith: string[];
+  anyoneWithLink: boolean;
+  alternateLink: string;
+  thumbnailUrl: string;
+  createdTime: string;
+  modifiedTime: string;
 }
