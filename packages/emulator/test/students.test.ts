@@ -129,6 +129,35 @@ describe.each(STORES)('courses.students on $name', ({ options }) => {
     });
   });
 
+  it('FAILED_PRECONDITION for a disabled account', async () => {
+    const course = await newCourse();
+    const { email } = await emulator.admin.createUser({ email: `off${++users}@${DOMAIN}`, state: 'SUSPENDED' });
+    const { status, body } = await failure(enrol(course.id!, email));
+    expect(status).toBe(400);
+    expect(body).toEqual(wireBody('', 'FAILED_PRECONDITION', 400, 'failedPrecondition', `The account of ${email} is disabled.`));
+    expect(await studentIds(course.id!)).toEqual([]);
+  });
+
+  it('announces a roster change only once it is committed, and nothing for a refused join', async () => {
+    const course = await newCourse();
+    const kid = await newPerson('event');
+    const seen: { change: string; role: string; userId: string }[] = [];
+    const off = emulator.env.events.on((event) => {
+      if (event.kind === 'roster' && event.courseId === course.id) seen.push({ change: event.change, role: event.role, userId: event.userId });
+    });
+    try {
+      await enrol(course.id!, kid.id);
+      await failure(enrol(course.id!, kid.id));
+      await teacher.api.courses.students.delete({ courseId: course.id!, userId: kid.id });
+    } finally {
+      off();
+    }
+    expect(seen).toEqual([
+      { change: 'CREATED', role: 'STUDENT', userId: kid.id },
+      { change: 'DELETED', role: 'STUDENT', userId: kid.id },
+    ]);
+  });
+
   it('CannotDirectAddUser: an admin adds a user outside their domain', async () => {
     const course = await newCourse();
     const outsider = await newPerson('far', {}, 'elsewhere-students.example');
