@@ -32,6 +32,11 @@ export class Store {
     readonly dialect: 'sqlite' | 'postgres',
     readonly db: Kysely<Database>,
     readonly capabilities: Capabilities,
+    /**
+     * The PostgreSQL schema the migration tables live in. Kysely otherwise looks for them in every
+     * schema, so one left by another process (a parallel test file) makes it skip creating its own.
+     */
+    private readonly migrationSchema?: string,
   ) {}
 
   /** Opens (and migrates) a store. */
@@ -52,7 +57,11 @@ export class Store {
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+      ...(this.migrationSchema ? { migrationTableSchema: this.migrationSchema } : {}),
+    });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
   }
@@ -105,7 +114,7 @@ async function openPostgres(options: { url: string; schema?: string; poolSize?: 
     }
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new Store('postgres', db, { rowLocks: true });
+  return new Store('postgres', db, { rowLocks: true }, schema ?? 'public');
 }
 
 /** Drops a PostgreSQL schema and everything in it (test clean-up). */
