@@ -248,7 +248,8 @@ export function checkAcceptor(inviteeId: string, callerId: string): Verdict {
 
 /**
  * Whether an accepted invitation still has something to do: the roles may have changed since it was
- * sent. An ownership invitation needs its invitee still to teach the course.
+ * sent. An ownership invitation needs its invitee still to teach the course; the reference lists no
+ * code for that case on accept, so the emulator reuses the one invitations.create gives for it.
  */
 export function checkAcceptance(course: CourseRow, user: UserRow, role: InvitationRole, held: HeldRole): Verdict {
   const stale = alreadyHolds(user, held, role);

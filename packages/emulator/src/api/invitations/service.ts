@@ -82,7 +82,8 @@ export interface InvitationListQuery {
 
 /**
  * invitations.list: at least one of userId and courseId. A caller sees their own invitations, and all
- * of a course's when they teach it or administer its domain.
+ * of a course's when they teach it or administer its domain. An unknown course or user matches
+ * nothing, since the reference lists only PERMISSION_DENIED for this method.
  */
 export async function listInvitations(env: Env, caller: Caller, query: InvitationListQuery, page: Page): Promise<{ invitations?: Invitation[]; nextPageToken?: string }> {
   if (!query.userId && !query.courseId) invalidArgument('Name a user (userId) or a course (courseId), or both.', 'user_id');

@@ -38,8 +38,8 @@ export function toStudent(course: CourseRow, user: UserRow, view: RosterView): S
   const student: Student = { courseId: course.id, userId: user.id, profile: toUserProfile(user, { showEmail: view.showEmail }) };
   if (view.privileged) {
     const id = workFolderId(course.id, user.id);
-    // Differs from production: Classroom creates the folder when the student first hands in work;
-    // the emulator shows it from the moment the student joins.
+    // Differs from production: no Drive folder is created; the id is derived, and the folder is shown
+    // from the moment the student joins rather than once Classroom has made it.
     student.studentWorkFolder = { id, title: course.name, alternateLink: `https://drive.google.com/drive/folders/${id}` };
   }
   return student;

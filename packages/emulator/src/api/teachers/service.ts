@@ -47,7 +47,7 @@ export async function getTeacher(env: Env, caller: Caller, courseRef: string, us
   return toTeacher(course, await teacherOf(repos, caller, course, userRef), { showEmail: seesEmails(caller.scopes) });
 }
 
-/** courses.teachers.list, the owner first (they joined first), then in the order teachers joined. */
+/** courses.teachers.list, in the order teachers joined, so the course's creator comes first. */
 export async function listTeachers(env: Env, caller: Caller, courseRef: string, page: Page): Promise<{ teachers?: Teacher[]; nextPageToken?: string }> {
   const repos = env.store.read;
   const { course } = await loadCourse(repos, caller, courseRef);
