@@ -153,6 +153,25 @@ describe.each(STORES)('courses.aliases on $name', ({ options }) => {
     expect(await aliasesSeenBy(teacher)).toEqual(['p:lms-77']);
   });
 
+  it('requests racing for one alias: exactly one wins, the others get ALREADY_EXISTS', async () => {
+    const courses = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(async (i) => (await teacher.api.courses.create({ requestBody: { name: `Race ${i}`, ownerId: 'me' } })).data.id!),
+    );
+    const results = await Promise.allSettled(courses.map((id) => teacher.api.courses.aliases.create({ courseId: id, requestBody: { alias: 'p:race' } })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const lost of results.filter((r) => r.status === 'rejected')) {
+      expect((await failure(Promise.reject((lost as PromiseRejectedResult).reason))).body).toEqual(
+        wire(409, 'ALREADY_EXISTS', 'duplicate', 'The alias p:race is already taken.'),
+      );
+    }
+    const before = (await emulator.env.store.read.courses.all()).length;
+    const creations = await Promise.allSettled(
+      [1, 2, 3, 4].map((i) => teacher.api.courses.create({ requestBody: { name: `Racing ${i}`, ownerId: 'me', id: 'p:race-create' } })),
+    );
+    expect(creations.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await emulator.env.store.read.courses.all()).length).toBe(before + 1);
+  });
+
   it('lists over pages', async () => {
     const id = (await teacher.api.courses.create({ requestBody: { name: 'Paged', ownerId: 'me' } })).data.id!;
     for (const n of [1, 2, 3]) await teacher.api.courses.aliases.create({ courseId: id, requestBody: { alias: `p:paged-${n}` } });

@@ -349,6 +349,20 @@ export class AliasesRepo {
     await this.db.insertInto('course_aliases').values(row).execute();
   }
 
+  /**
+   * Inserts an alias unless its namespace already holds it; false when it was taken. The check and the
+   * insert are one statement, so two requests racing for one alias cannot both win (nor fail with a
+   * constraint error).
+   */
+  async insertIfAbsent(row: CourseAliasRow): Promise<boolean> {
+    const result = await this.db
+      .insertInto('course_aliases')
+      .values(row)
+      .onConflict((oc) => oc.columns(['namespace', 'alias']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
   async delete(namespace: string, alias: string): Promise<void> {
     await this.db.deleteFrom('course_aliases').where('namespace', '=', namespace).where('alias', '=', alias).execute();
   }

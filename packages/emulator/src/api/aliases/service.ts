@@ -39,8 +39,8 @@ export async function createAlias(env: Env, caller: Caller, courseRef: string, i
     const loaded = await loadCourse(repos, caller, courseRef, { lock: true });
     enforce(checkAliasManager(scope, caller.user, await ownerDomain(repos, loaded), loaded.rel));
     const namespace = aliasNamespace(caller, scope);
-    if (await repos.aliases.get(namespace, alias)) fail('ALREADY_EXISTS', `The alias ${alias} is already taken.`);
-    await repos.aliases.insert({ alias, namespace, course_id: loaded.course.id, created_at: env.clock.now() });
+    const inserted = await repos.aliases.insertIfAbsent({ alias, namespace, course_id: loaded.course.id, created_at: env.clock.now() });
+    if (!inserted) fail('ALREADY_EXISTS', `The alias ${alias} is already taken.`);
     return { alias };
   });
 }

@@ -96,7 +96,11 @@ export async function createCourse(env: Env, caller: Caller, input: CourseInput)
     };
     await repos.courses.insert(row);
     await repos.members.insert({ course_id: row.id, user_id: owner.id, role: 'TEACHER', created_at: now });
-    if (alias) await repos.aliases.insert({ ...alias, course_id: row.id, created_at: now });
+    // Claimed in one statement: a concurrent request for the same alias loses cleanly, and the throw
+    // rolls the course back with it.
+    if (alias && !(await repos.aliases.insertIfAbsent({ ...alias, course_id: row.id, created_at: now }))) {
+      fail('ALREADY_EXISTS', `The alias ${alias.alias} is already taken.`);
+    }
     return present(repos, {
       course: row,
       owner,
