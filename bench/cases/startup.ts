@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BENCH_DIR,
+  EMULATOR_DIST,
+  PG_URL,
+  dropSchema,
+  fmt,
+  freePort,
+  median,
+  percentile,
+  postgresReachable,
+  sleep,
+  spawnJson,
+  table,
+  targetsTable,
+  uniqueSchema,
+  type CaseContext,
+  type CaseResult,
+  type Target,
+} from '../lib/common.js';
+import { admin } from '../lib/seed.js';
+
+const SERVER = join(BENCH_DIR, 'servers/emulator.mjs');
+
+function runToExit(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', () => resolve(performance.now() - t));
+  });
+}
+
+/** Spawn → first 200 from GET /emulator/v1/health, polling every 2 ms; then the process is ended. */
+async function startOnce(command: { args: string[]; env?: Record<string, string> }, port: number): Promise<number> {
+  const t = performance.now();
+  const child = spawn(process.execPath, command.args, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, ...command.env } });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  try {
+    for (;;) {
+      if (exited) throw new Error(`the emulator exited before answering: ${stderr.slice(-500)}`);
+      if (performance.now() - t > 20_000) throw new Error('no health answer within 20 s');
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/emulator/v1/health`);
+        if (response.ok) {
+          await response.arrayBuffer();
+          return performance.now() - t;
+        }
+      } catch {
+        // not listening yet
+      }
+      await sleep(2);
+    }
+  } finally {
+    child.stdin!.end();
+    child.kill('SIGTERM');
+    await new Promise<void>((resolve) => (exited ? resolve() : child.once('exit', () => resolve())));
+  }
+}
+
+/** Case 2: process start to first health answer, and reset() of a seeded demo school. */
+export async function startup(ctx: CaseContext): Promise<CaseResult> {
+  const n = ctx.quick ? 3 : 15;
+  const resets = ctx.quick ? 5 : 30;
+  const targets: Target[] = [];
+  const notes: string[] = [];
+
+  // Reference: a Node process that does nothing.
+  await runToExit(['-e', '0']);
+  const reference: number[] = [];
+  for (let i = 0; i < n; i++) reference.push(await runToExit(['-e', '0']));
+
+  const cli = join(EMULATOR_DIST, 'cli.js');
+  const starters: { name: string; command: (port: number) => { args: string[]; env?: Record<string, string> } }[] = [];
+  if (existsSync(cli)) {
+    starters.push({ name: '`classroom-emulator start --port P` (dist/cli.js)', command: (port) => ({ args: [cli, 'start', '--port', String(port)] }) });
+  } else {
+    notes.push('packages/emulator/dist/cli.js does not exist in this build: start time is measured with bench/servers/emulator.mjs only.');
+  }
+  starters.push({
+    name: 'bench/servers/emulator.mjs (createEmulator, in-memory SQLite, demo school)',
+    command: (port) => ({ args: [SERVER], env: { BENCH_CONFIG: JSON.stringify({ store: 'memory', port, demo: true }) } }),
+  });
+
+  const startRows: (string | number)[][] = [[`\`node -e 0\` (reference, to exit)`, fmt(median(reference), 0), fmt(Math.min(...reference), 0), fmt(Math.max(...reference), 0), '—']];
+  for (const starter of starters) {
+    const times: number[] = [];
+    let failure: string | undefined;
+    try {
+      const port = await freePort();
+      await startOnce(starter.command(port), port); // priming run (file cache), not counted
+    } catch {
+      // reported by the measured runs below
+    }
+    for (let i = 0; i < n && !failure; i++) {
+      const port = await freePort();
+      try {
+        times.push(await startOnce(starter.command(port), port));
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+    }
+    const med = median(times);
+    startRows.push([starter.name, fmt(med, 0), fmt(Math.min(...times), 0), fmt(Math.max(...times), 0), `${fmt(med / median(reference), 1)}×`]);
+    targets.push({
+      name: `start to first health answer — ${starter.name}`,
+      goal: '≤ 500 ms (median)',
+      measured: failure ? `failed: ${failure.slice(0, 120)}` : `${fmt(med, 0)} ms (node -e 0: ${fmt(median(reference), 0)} ms)`,
+      met: !failure && med <= 500,
+      ...(failure ? { reason: failure.slice(0, 200) } : med > 500 ? { reason: 'module loading and store setup take longer than the target' } : {}),
+    });
+  }
+
+  // Reset, per store.
+  const stores: { name: string; config: Record<string, unknown>; cleanup?: () => Promise<void> }[] = [{ name: 'SQLite (memory)', config: { store: 'memory' } }];
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-reset-'));
+  stores.push({ name: 'SQLite (file)', config: { store: 'file', dataDir }, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) });
+  const pg = await postgresReachable();
+  const schema = uniqueSchema('rs');
+  if (pg.ok) stores.push({ name: 'PostgreSQL', config: { store: 'postgres', pgUrl: PG_URL, schema }, cleanup: () => dropSchema(schema) });
+  else notes.push(`PostgreSQL skipped: ${pg.reason}`);
+
+  const resetRows: (string | number)[][] = [];
+  for (const store of stores) {
+    const child = spawnJson(SERVER, { ...store.config, demo: true });
+    try {
+      const { url } = await child.next<{ url: string }>((m) => m.ready === true, 60_000);
+      const users = await admin<{ users: unknown[] }>(url, 'GET', '/users');
+      const timed = async (body: Record<string, unknown>) => {
+        const t = performance.now();
+        await admin(url, 'POST', '/reset', body);
+        return performance.now() - t;
+      };
+      for (let i = 0; i < 3; i++) await timed({ demo: true });
+      const demoTimes: number[] = [];
+      for (let i = 0; i < resets; i++) demoTimes.push(await timed({ demo: true }));
+      const plainTimes: number[] = [];
+      for (let i = 0; i < resets; i++) {
+        await timed({ demo: true }); // a seeded demo school to wipe, untimed
+        plainTimes.push(await timed({}));
+      }
+      for (const [kind, times] of [
+        ['reset {demo:true} (wipe + re-seed)', demoTimes],
+        ['reset {} (wipe a seeded demo school)', plainTimes],
+      ] as const) {
+        const med = median(times);
+        resetRows.push([store.name, kind, users.users.length, fmt(med, 1), fmt(percentile(times, 90), 1), fmt(Math.max(...times), 1)]);
+        targets.push({
+          name: `${kind} — ${store.name}`,
+          goal: '≤ 20 ms (median)',
+          measured: `${fmt(med, 1)} ms`,
+          met: med <= 20,
+          ...(med > 20 ? { reason: 'the wipe/re-seed transaction takes longer than the target on this store' } : {}),
+        });
+      }
+    } catch (e) {
+      notes.push(`${store.name}: ${(e as Error).message.split('\n')[0]}`);
+      targets.push({ name: `reset — ${store.name}`, goal: '≤ 20 ms', measured: 'not measured', met: false, reason: (e as Error).message.split('\n')[0]! });
+    } finally {
+      await child.stop();
+      await store.cleanup?.();
+    }
+  }
+
+  const markdown = [
+    `Start: spawn → first HTTP 200 from \`GET /emulator/v1/health\` (polled every 2 ms on a port chosen beforehand), median of ${n} after one priming run; the reference is \`node -e 0\` from spawn to exit.`,
+    '',
+    table(['command', 'median (ms)', 'min (ms)', 'max (ms)', '÷ node -e 0'], startRows),
+    '',
+    `Reset: \`POST /emulator/v1/reset\` timed from the bench process (HTTP round trip included) against an emulator in its own process, 3 warm-ups then ${resets} resets; a plain reset always follows an untimed \`{demo:true}\` one, so it wipes a seeded demo school.`,
+    '',
+    table(['store', 'reset', 'demo users', 'median (ms)', 'p90 (ms)', 'max (ms)'], resetRows),
+    '',
+    ...notes.map((x) => `- ${x}`),
+    '',
+    targetsTable(targets),
+  ].join('\n');
+  return { title: 'Start and reset', markdown, targets };
+}
+

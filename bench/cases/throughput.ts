@@ -1,0 +1,232 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderSvg, chartConfig } from '../lib/chart.js';
+import {
+  BENCH_DIR,
+  PG_URL,
+  dropSchema,
+  fmt,
+  fmtInt,
+  postgresReachable,
+  spawnJson,
+  table,
+  targetsTable,
+  uniqueSchema,
+  type CaseContext,
+  type CaseResult,
+  type Target,
+} from '../lib/common.js';
+import { capture, seedCourse, unlimited, type Captured } from '../lib/seed.js';
+
+interface LoadResult {
+  rps: number;
+  totalRequests: number;
+  durationS: number;
+  latency: { mean: number; p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const EMULATOR = join(BENCH_DIR, 'servers/emulator.mjs');
+const BARE = join(BENCH_DIR, 'servers/bare.mjs');
+const LOAD = join(BENCH_DIR, 'servers/load.mjs');
+
+async function load(config: Record<string, unknown>): Promise<LoadResult> {
+  const child = spawnJson(LOAD, config);
+  try {
+    const { result } = await child.next<{ result: LoadResult }>((m) => 'result' in m, 120_000);
+    return result;
+  } finally {
+    await child.stop();
+  }
+}
+
+interface Row {
+  store: string;
+  endpoint: string;
+  bytes: number;
+  emulator?: LoadResult;
+  bare?: LoadResult;
+  half?: LoadResult;
+  note?: string;
+}
+
+/**
+ * Case 1: requests/s of courses.get and a 30-student courses.students.list page, emulator vs a bare
+ * node:http server replaying the emulator's exact bytes; p99 at half the emulator's maximum rate.
+ */
+export async function throughput(ctx: CaseContext): Promise<CaseResult> {
+  const duration = ctx.quick ? 1 : 5;
+  const warmup = ctx.quick ? 0 : 2;
+  const connections = 10;
+  const stores: { name: string; config: () => Record<string, unknown>; cleanup?: () => Promise<void> }[] = [];
+  const notes: string[] = [];
+
+  stores.push({ name: 'SQLite (memory)', config: () => ({ store: 'memory' }) });
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
+  stores.push({ name: 'SQLite (file)', config: () => ({ store: 'file', dataDir }), cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) });
+  const pg = await postgresReachable();
+  const schema = uniqueSchema('tp');
+  if (pg.ok) stores.push({ name: 'PostgreSQL', config: () => ({ store: 'postgres', pgUrl: PG_URL, schema }), cleanup: () => dropSchema(schema) });
+  else {
+    notes.push(`PostgreSQL skipped: ${pg.reason}`);
+    ctx.log(`[throughput] PostgreSQL skipped: ${pg.reason}`);
+  }
+
+  const rows: Row[] = [];
+  for (const store of stores) {
+    ctx.log(`[throughput] ${store.name}: starting emulator, seeding a 30-student course`);
+    const emulator = spawnJson(EMULATOR, { ...store.config(), seed: 7 });
+    let bare: ReturnType<typeof spawnJson> | undefined;
+    try {
+      const { url } = await emulator.next<{ url: string }>((m) => m.ready === true, 60_000);
+      await unlimited(url);
+      const seeded = await seedCourse(url, 'tp', 30);
+      const token = seeded.teacherToken;
+      const endpoints: { name: string; path: string }[] = [
+        { name: 'courses.get', path: `/v1/courses/${seeded.courseId}` },
+        { name: 'courses.students.list (30)', path: `/v1/courses/${seeded.courseId}/students?pageSize=30` },
+      ];
+      const captured: Captured[] = [];
+      for (const endpoint of endpoints) captured.push(await capture(url, endpoint.path, token));
+      bare = spawnJson(BARE, { routes: captured });
+      const { url: bareUrl } = await bare.next<{ url: string }>((m) => m.ready === true, 30_000);
+
+      for (const [i, endpoint] of endpoints.entries()) {
+        const shot = captured[i]!;
+        const row: Row = { store: store.name, endpoint: endpoint.name, bytes: shot.bytes };
+        rows.push(row);
+        if (shot.status !== 200) {
+          row.note = `emulator answered HTTP ${shot.status}: ${Buffer.from(shot.bodyBase64, 'base64').toString().slice(0, 160)}`;
+          if (!seeded.rosterOk && endpoint.name.startsWith('courses.students')) row.note += ` (${seeded.via})`;
+          ctx.log(`[throughput] ${store.name} ${endpoint.name}: ${row.note}`);
+          continue;
+        }
+        const headers = { authorization: `Bearer ${token}` };
+        ctx.log(`[throughput] ${store.name} ${endpoint.name}: emulator at full speed (${connections} connections, ${duration} s)`);
+        row.emulator = await load({ url: `${url}${endpoint.path}`, headers, connections, duration, warmup });
+        ctx.log(`[throughput] ${store.name} ${endpoint.name}: bare node:http at full speed`);
+        row.bare = await load({ url: `${bareUrl}${endpoint.path}`, headers, connections, duration, warmup });
+        const rate = Math.max(1, Math.floor(row.emulator.rps / 2));
+        ctx.log(`[throughput] ${store.name} ${endpoint.name}: emulator at a fixed ${rate} req/s`);
+        row.half = await load({ url: `${url}${endpoint.path}`, headers, connections, duration: ctx.quick ? duration : Math.max(duration, 5), overallRate: rate });
+      }
+    } catch (e) {
+      rows.push({ store: store.name, endpoint: '—', bytes: 0, note: `failed: ${(e as Error).message.split('\n')[0]}` });
+      ctx.log(`[throughput] ${store.name} failed: ${(e as Error).message}`);
+    } finally {
+      await bare?.stop();
+      await emulator.stop();
+      await store.cleanup?.();
+    }
+  }
+
+  const targets: Target[] = [];
+  for (const row of rows) {
+    const label = `${row.endpoint}, ${row.store}`;
+    if (!row.emulator || !row.bare || !row.half) {
+      targets.push({ name: `req/s ≥ 0.5× bare — ${label}`, goal: '≥ 0.50×', measured: 'not measured', met: false, reason: row.note ?? 'no result' });
+      targets.push({ name: `p99 at half rate — ${label}`, goal: '< 10 ms', measured: 'not measured', met: false, reason: row.note ?? 'no result' });
+      continue;
+    }
+    const ratio = row.emulator.rps / row.bare.rps;
+    const errs = row.emulator.non2xx + row.emulator.errors + row.half.non2xx + row.half.errors;
+    targets.push({
+      name: `req/s ≥ 0.5× bare — ${label}`,
+      goal: '≥ 0.50×',
+      measured: `${fmt(ratio, 2)}× (${fmtInt(row.emulator.rps)} vs ${fmtInt(row.bare.rps)} req/s)`,
+      met: ratio >= 0.5 && errs === 0,
+      ...(ratio < 0.5 ? { reason: 'the emulator spends more CPU per request than the bare server (auth, validation, store read, JSON)' } : {}),
+      ...(errs > 0 ? { reason: `${errs} non-2xx or errors during the run` } : {}),
+    });
+    targets.push({
+      name: `p99 at half rate — ${label}`,
+      goal: '< 10 ms',
+      measured: `${fmt(row.half.latency.p99, 1)} ms at ${fmtInt(row.half.rps)} req/s`,
+      met: row.half.latency.p99 < 10,
+      ...(row.half.latency.p99 >= 10 ? { reason: 'tail latency above 10 ms at half the maximum rate' } : {}),
+    });
+  }
+
+  const results = table(
+    ['store', 'endpoint', 'body bytes', 'emulator req/s', 'bare node:http req/s', 'ratio', 'emulator p50 / p99 at max (ms)', 'fixed rate (req/s)', 'p50 / p99 at half rate (ms)', 'non-2xx'],
+    rows.map((r) =>
+      r.emulator && r.bare && r.half
+        ? [
+            r.store,
+            r.endpoint,
+            r.bytes,
+            fmtInt(r.emulator.rps),
+            fmtInt(r.bare.rps),
+            `${fmt(r.emulator.rps / r.bare.rps, 2)}×`,
+            `${fmt(r.emulator.latency.p50, 1)} / ${fmt(r.emulator.latency.p99, 1)}`,
+            fmtInt(r.half.rps),
+            `${fmt(r.half.latency.p50, 1)} / ${fmt(r.half.latency.p99, 1)}`,
+            r.emulator.non2xx + r.half.non2xx,
+          ]
+        : [r.store, r.endpoint, r.bytes, '—', '—', '—', '—', '—', '—', r.note ?? ''],
+    ),
+  );
+
+  const method = [
+    `Load: autocannon (programmatic API) in its own process, ${connections} keep-alive connections, pipelining 1, ${warmup ? `${warmup} s warm-up then ` : ''}${duration} s measured.`,
+    'Each server is its own process: the emulator built from packages/emulator/dist (bench/servers/emulator.mjs, quotas raised out of the way),',
+    'and a bare `node:http` server (bench/servers/bare.mjs) replaying the exact status, headers and body bytes captured from the emulator.',
+    `Half rate: a second autocannon run with \`overallRate\` = ½ of the emulator's measured maximum, same ${connections} connections, ${ctx.quick ? duration : Math.max(duration, 5)} s.`,
+    'Both servers share the 2 cores with the load generator, so ratios matter more than absolute numbers.',
+  ];
+
+  const chartRows = rows.flatMap((r) =>
+    r.emulator && r.bare
+      ? [
+          { case: `${r.endpoint} · ${r.store}`, server: 'emulator', rps: Math.round(r.emulator.rps) },
+          { case: `${r.endpoint} · ${r.store}`, server: 'bare node:http', rps: Math.round(r.bare.rps) },
+        ]
+      : [],
+  );
+  const p99Rows = rows.flatMap((r) => (r.half ? [{ case: `${r.endpoint} · ${r.store}`, p99: r.half.latency.p99 }] : []));
+  const svg = await renderSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    config: chartConfig,
+    title: 'Throughput: emulator vs bare node:http (same bytes)',
+    hconcat: [
+      {
+        width: 320,
+        height: 240,
+        data: { values: chartRows },
+        mark: 'bar',
+        encoding: {
+          y: { field: 'case', type: 'nominal', title: null },
+          yOffset: { field: 'server' },
+          x: { field: 'rps', type: 'quantitative', title: 'requests/s (max)' },
+          color: { field: 'server', type: 'nominal', title: 'server' },
+        },
+      },
+      {
+        width: 220,
+        height: 240,
+        layer: [
+          {
+            data: { values: p99Rows },
+            mark: 'bar',
+            encoding: {
+              y: { field: 'case', type: 'nominal', title: null, axis: { labels: false } },
+              x: { field: 'p99', type: 'quantitative', title: 'p99 ms at half rate' },
+              color: { value: '#e45756' },
+            },
+          },
+          { data: { values: [{ target: 10 }] }, mark: { type: 'rule', strokeDash: [4, 3] }, encoding: { x: { field: 'target', type: 'quantitative' } } },
+        ],
+      },
+    ],
+  });
+
+  return {
+    title: 'Throughput',
+    markdown: [results, '', ...method.map((m) => `- ${m}`), ...notes.map((n) => `- ${n}`), '', '![throughput](throughput.svg)', '', targetsTable(targets)].join('\n'),
+    files: { 'throughput.svg': svg },
+    targets,
+  };
+}

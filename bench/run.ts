@@ -1,0 +1,56 @@
+// npm run bench [-- --quick] [-- <case>...] [-- --out DIR]
+// Runs the benchmark cases one after another; prints each table and, in a full run, writes
+// bench/results/<case>.md (+ SVG charts). Missed targets are reported, never fatal: the exit code is
+// non-zero only when a case crashes.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_DIR, machineLine, verdict, type CaseContext, type CaseResult } from './lib/common.js';
+
+type Case = (ctx: CaseContext) => Promise<CaseResult>;
+
+const CASES: Record<string, () => Promise<Case>> = {
+  throughput: async () => (await import('./cases/throughput.js')).throughput,
+  startup: async () => (await import('./cases/startup.js')).startup,
+  district: async () => (await import('./cases/district.js')).district,
+  retry: async () => (await import('./cases/retry.js')).retry,
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const outAt = args.indexOf('--out');
+const names = args.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
+const unknown = names.filter((n) => !(n in CASES));
+if (unknown.length) {
+  console.error(`unknown case(s): ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
+  process.exit(2);
+}
+const selected = names.length ? names : Object.keys(CASES);
+const outDir = outAt >= 0 ? args[outAt + 1] : quick ? undefined : join(BENCH_DIR, 'results');
+
+const started = Date.now();
+const summary: string[] = [];
+let crashed = false;
+for (const name of selected) {
+  const ctx: CaseContext = { quick, outDir, log: (line) => console.error(line) };
+  const caseStarted = Date.now();
+  let result: CaseResult;
+  try {
+    result = await (await CASES[name]!())(ctx);
+  } catch (e) {
+    crashed = true;
+    console.error(`[${name}] crashed: ${(e as Error).stack ?? String(e)}`);
+    summary.push(`- ${name}: CRASHED — ${(e as Error).message.split('\n')[0]}`);
+    continue;
+  }
+  const seconds = ((Date.now() - caseStarted) / 1000).toFixed(1);
+  const doc = [`# ${result.title}${quick ? ' (quick mode)' : ''}`, '', machineLine(), '', `Run: \`npm run bench -- ${name}${quick ? ' --quick' : ''}\` (${seconds} s)`, '', result.markdown, ''].join('\n');
+  console.log(`\n${doc}`);
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `${name}.md`), doc);
+    for (const [file, contents] of Object.entries(result.files ?? {})) writeFileSync(join(outDir, file), contents);
+  }
+  for (const t of result.targets) summary.push(`- ${name}: ${t.name}: ${t.measured} (goal ${t.goal}) → ${verdict(t)}`);
+}
+console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(1)} s${quick ? ', quick mode' : ''})\n\n${summary.join('\n')}`);
+process.exit(crashed ? 1 : 0);

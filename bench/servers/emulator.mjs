@@ -1,0 +1,54 @@
+// A benchmark emulator in a process of its own: builds it from packages/emulator/dist with the
+// store given in BENCH_CONFIG, prints {"ready":true,"url":...} on stdout, answers JSON commands on
+// stdin ({"cmd":"stats"} → {"stats":{...}}) and closes when stdin ends.
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const started = performance.now();
+const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}');
+const dist = new URL('../../packages/emulator/dist/', import.meta.url);
+const { createEmulator } = await import(new URL('index.js', dist).href);
+
+/** @type {Record<string, unknown>} */
+let store = { kind: 'sqlite' };
+if (config.store === 'file') store = { kind: 'sqlite', dataDir: config.dataDir };
+if (config.store === 'postgres') store = { kind: 'postgres', url: config.pgUrl, schema: config.schema };
+
+const emulator = await createEmulator({
+  store,
+  port: config.port ?? 0,
+  demo: config.demo ?? false,
+  seed: config.seed ?? 1,
+  ...(config.limits ? { limits: config.limits } : {}),
+});
+
+const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+const stats = () => {
+  const usage = process.resourceUsage();
+  return { maxRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 };
+};
+
+say({ ready: true, url: emulator.url, pid: process.pid, startMs: performance.now() - started, hasFixtures: existsSync(new URL('seed/fixture.js', dist)) });
+
+let closing = false;
+const close = async () => {
+  if (closing) return;
+  closing = true;
+  try {
+    await emulator.close();
+  } finally {
+    process.exit(0);
+  }
+};
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let command;
+  try {
+    command = JSON.parse(line);
+  } catch {
+    return;
+  }
+  if (command.cmd === 'stats') say({ stats: stats() });
+});
+process.stdin.on('end', close);
+process.on('SIGTERM', close);
