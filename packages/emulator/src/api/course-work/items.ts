@@ -196,7 +196,7 @@ export interface ItemSpec<R> {
   /** Checks and maps the kind's own fields of a new item. */
   build(input: Input, now: number): Partial<ClassworkItemRow>;
   /** Applies one of the kind's own fields in a patch; returns false for the shared fields. */
-  patchField?(field: string, input: Input, current: ClassworkItemRow, patch: Partial<ClassworkItemRow>): boolean;
+  patchField?(field: string, input: Input, current: ClassworkItemRow, patch: Partial<ClassworkItemRow>, mask: readonly string[]): boolean;
 }
 
 /** Creates an item: teachers only, in a course that still runs; materials are checked against Drive. */
@@ -338,7 +338,7 @@ export async function patchItem<R>(env: Env, caller: Caller, ref: string, spec: 
     const patch: Partial<ClassworkItemRow> = { update_time: now };
     const p = spec.prefix;
     for (const field of fields) {
-      if (spec.patchField?.(field, input, item, patch)) continue;
+      if (spec.patchField?.(field, input, item, patch, fields)) continue;
       const value = input[field];
       switch (field) {
         case 'state':

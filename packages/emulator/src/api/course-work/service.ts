@@ -65,7 +65,7 @@ export const COURSE_WORK: ItemSpec<CourseWork> = {
       grading_period_id: typeof input.gradingPeriodId === 'string' && input.gradingPeriodId !== '' ? input.gradingPeriodId : null,
     };
   },
-  patchField(field, input, current, patch) {
+  patchField(field, input, current, patch, mask) {
     const value = input[field];
     switch (field) {
       case 'title':
@@ -78,8 +78,10 @@ export const COURSE_WORK: ItemSpec<CourseWork> = {
         return true;
       case 'dueDate':
       case 'dueTime': {
-        const date = field === 'dueDate' ? value : 'dueDate' in input ? input.dueDate : current.due_date ? JSON.parse(current.due_date) : undefined;
-        const time = field === 'dueTime' ? value : 'dueTime' in input ? input.dueTime : current.due_time ? JSON.parse(current.due_time) : undefined;
+        // The date and time travel together: one named in the mask takes the request's value (absent
+        // clears it), the other keeps the stored one.
+        const date = mask.includes('dueDate') ? input.dueDate : current.due_date ? JSON.parse(current.due_date) : undefined;
+        const time = mask.includes('dueTime') ? input.dueTime : current.due_time ? JSON.parse(current.due_time) : undefined;
         Object.assign(patch, due(date ?? undefined, time ?? undefined));
         return true;
       }
