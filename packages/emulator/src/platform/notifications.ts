@@ -120,6 +120,9 @@ export class Notifications {
   capacity: number;
 
   private async handle(event: ClassroomEvent): Promise<void> {
+    // Submissions are only ever created along with their course work, and the feed documents that such
+    // creations notify for the course work alone.
+    if (event.kind === 'course-work' && event.submissionId !== undefined && event.change === 'CREATED') return;
     const { message, feeds, domain } = describe(event);
     const repos = platformRepos(this.env.store.read);
     const registrations = await repos.registrations.matching({
