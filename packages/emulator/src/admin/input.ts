@@ -3,9 +3,10 @@ import type { FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { invalidArgument } from '../failure.js';
 
-const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
+// All errors, so that an unknown field can be reported ahead of a missing one (see firstError).
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
 // Query strings arrive as text: `?demo=true` must satisfy a boolean schema.
-const queryAjv = new Ajv({ allErrors: false, strict: false, coerceTypes: 'array' });
+const queryAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: 'array' });
 const cache = new WeakMap<object, ValidateFunction>();
 const queryCache = new WeakMap<object, ValidateFunction>();
 
@@ -46,11 +47,21 @@ function compiled(schema: object, store: WeakMap<object, ValidateFunction>, comp
   return validate;
 }
 
+/**
+ * The error to report: an unknown field first (a misspelt name also shows up as a missing one, and the
+ * misspelling is what the caller needs to see), then the first in document order. `oneOf` and `if`
+ * summaries are skipped in favour of the specific error under them.
+ */
+function firstError(errors: readonly ErrorObject[] | null | undefined): ErrorObject | undefined {
+  if (!errors) return undefined;
+  return errors.find((e) => e.keyword === 'additionalProperties') ?? errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'if') ?? errors[0];
+}
+
 /** Checks a value against a JSON schema: INVALID_ARGUMENT naming the first bad field. */
 export function checkValue<T>(value: unknown, schema: object): T {
   const validate = compiled(schema, cache, ajv);
   if (!validate(value)) {
-    const error = validate.errors?.[0];
+    const error = firstError(validate.errors);
     if (error) invalidArgument(describe(error), fieldOf(error));
   }
   return value as T;
@@ -108,7 +119,7 @@ export function readQuery<T>(request: FastifyRequest, schema: object): T {
   }
   const validate = compiled(schema, queryCache, queryAjv);
   if (!validate(query)) {
-    const error = validate.errors?.[0];
+    const error = firstError(validate.errors);
     if (error) invalidArgument(describe(error).replace('field', 'query parameter'), fieldOf(error));
   }
   return query as T;

@@ -77,6 +77,8 @@ const userFields = {
   state: { enum: ['ACTIVE', 'SUSPENDED', 'DELETED'] },
 } as const;
 
+/** Scopes outside the Classroom API's own list are accepted when they look like Google scope URLs. */
+const SCOPE_URL = /^https:\/\/www\.googleapis\.com\/auth\/[a-z0-9._-]+$/i;
 const EMPTY = { type: 'object', additionalProperties: false, properties: {} } as const;
 const PROJECT_ID = { type: 'string', pattern: '^[a-z][a-z0-9-]{1,61}[a-z0-9]$', description: 'A Cloud project id: lowercase letters, digits and hyphens.' } as const;
 const DOMAIN_NAME = { type: 'string', pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$' } as const;
@@ -345,7 +347,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
           const known = new Set(allScopes());
           const scopes = body.scopes.map(normalizeScope);
           scopes.forEach((scope, i) => {
-            if (!known.has(scope) && !scope.startsWith('https://www.googleapis.com/auth/')) invalidArgument(`"${scope}" is not an OAuth scope.`, `scopes[${i}]`);
+            if (!known.has(scope) && !SCOPE_URL.test(scope)) invalidArgument(`"${scope}" is not an OAuth scope.`, `scopes[${i}]`);
           });
           const existing = await repos.identity.grant(user.id, body.project);
           const row: GrantRow = { user_id: user.id, project_id: body.project, scopes: [...new Set(scopes)].join(' '), created_at: existing?.created_at ?? env.clock.now() };
@@ -484,6 +486,8 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
       handle: async (): Promise<StateExport> => {
         await env.sync();
         const tables = (await env.store.read.state.dump()) as Record<string, Record<string, unknown>[]>;
+        // The stored clock is relative to this machine's wall clock; `clock` below carries it absolutely.
+        if (tables.settings) tables.settings = tables.settings.filter((row) => row.key !== 'clock');
         return { format: 'classroom-emulator-state', version: 1, exportTime: iso(env.clock.now()), limits: { ...env.limits }, clock: clockView(), tables };
       },
     }),
@@ -495,7 +499,9 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
         try {
           await env.store.transaction(async (repos) => {
             await repos.state.wipe();
-            await repos.state.load(body.tables);
+            const tables = { ...body.tables };
+            if (tables.settings) tables.settings = tables.settings.filter((row) => row.key !== 'clock');
+            await repos.state.load(tables);
           });
         } catch (error) {
           if (error instanceof ApiFailure) throw error;

@@ -384,7 +384,7 @@ function scopesOf(list: string[] | undefined, field: string): string[] {
   const known = new Set(allScopes());
   const out = (list ?? allScopes()).map(normalizeScope);
   out.forEach((scope, i) => {
-    if (!known.has(scope) && !scope.startsWith('https://www.googleapis.com/auth/')) bad(`${field}[${i}]`, `"${scope}" is not an OAuth scope`);
+    if (!known.has(scope) && !/^https:\/\/www\.googleapis\.com\/auth\/[a-z0-9._-]+$/i.test(scope)) bad(`${field}[${i}]`, `"${scope}" is not an OAuth scope`);
   });
   return out;
 }
