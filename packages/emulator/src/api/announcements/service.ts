@@ -16,6 +16,7 @@ function text(value: unknown): string {
 export const ANNOUNCEMENT: ItemSpec<Announcement> = {
   kind: 'ANNOUNCEMENT',
   noun: 'announcement',
+  plural: 'announcements',
   prefix: 'announcement',
   patchable: ['text', 'state', 'scheduledTime'],
   orderable: ['updateTime'],

@@ -10,6 +10,7 @@ import { toCourseWorkMaterial, type CourseWorkMaterial } from './schema.js';
 export const MATERIAL: ItemSpec<CourseWorkMaterial> = {
   kind: 'MATERIAL',
   noun: 'course work material',
+  plural: 'course work materials',
   prefix: 'course_work_material',
   patchable: ['title', 'description', 'state', 'scheduledTime', 'topicId'],
   orderable: ['updateTime'],

@@ -186,6 +186,8 @@ export interface ItemSpec<R> {
   kind: ItemKind;
   /** The item in English, for messages. */
   noun: string;
+  /** The same, plural. */
+  plural: string;
   /** The request field prefix in error field paths. */
   prefix: string;
   /** Fields patch accepts (camelCase). */
@@ -203,7 +205,7 @@ export interface ItemSpec<R> {
 export async function createItem<R>(env: Env, caller: Caller, ref: string, spec: ItemSpec<R>, input: Input): Promise<R> {
   return withEvents(env, async (repos, events) => {
     const loaded = await openCourse(env, repos, caller, ref, events, { lock: true });
-    enforce(checkTeacher(loaded.rel, `create ${spec.noun}`));
+    enforce(checkTeacher(loaded.rel, `create ${spec.plural}`));
     enforce(checkCourseOpen(loaded.course));
     const now = env.clock.now();
     const state = typeof input.state === 'string' && input.state !== 'COURSE_WORK_STATE_UNSPECIFIED' && !input.state.endsWith('_STATE_UNSPECIFIED') ? input.state : 'DRAFT';
@@ -322,7 +324,7 @@ export async function listItems<R>(env: Env, caller: Caller, ref: string, spec: 
 async function loadForChange(env: Env, repos: Repos, caller: Caller, ref: string, spec: ItemSpec<unknown>, id: string, events: Events) {
   const loaded = await openCourse(env, repos, caller, ref, events, { lock: true });
   const item = await loadItem(repos, caller, loaded, spec.kind, id, { lock: true });
-  enforce(checkTeacher(loaded.rel, `change ${spec.noun}`));
+  enforce(checkTeacher(loaded.rel, `change ${spec.plural}`));
   enforce(checkProject(item.project_id, caller.project.id, spec.noun));
   enforce(checkNotDeleted(item));
   enforce(checkCourseOpen(loaded.course));

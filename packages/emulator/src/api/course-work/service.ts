@@ -42,6 +42,7 @@ function choices(input: Input, workType: string): string | null {
 export const COURSE_WORK: ItemSpec<CourseWork> = {
   kind: 'COURSE_WORK',
   noun: 'course work',
+  plural: 'course work',
   prefix: 'course_work',
   patchable: COURSE_WORK_PATCHABLE,
   orderable: ['updateTime', 'dueDate'],
