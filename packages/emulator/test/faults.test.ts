@@ -154,6 +154,14 @@ describe.each(STORES)('fault injection on $name', ({ name }) => {
     expect(log.requests.map((r) => [r.status, r.code])).toEqual([[0, 'NetworkError'], [0, 'NetworkError'], [200, undefined]]);
   });
 
+  it('an in-process request (a batch part, app.inject) cannot lose a connection: it gets 503 instead', async () => {
+    await emulator.admin.addFaults({ method: 'classroom.courses.list', instructions: ['reset-connection'] });
+    const response = await emulator.app.inject({ method: 'GET', url: '/v1/courses', headers: { authorization: `Bearer ${teacher.token}` } });
+    const message = 'The connection to the backend was lost.';
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual(body(503, 'UNAVAILABLE', 'backendError', message));
+  });
+
   it('chaos rules draw from a seed: the same seed fails the same calls', async () => {
     const run = async () => {
       const rule = await emulator.admin.addChaos({ method: 'classroom.userProfiles.get', probability: 0.4, status: 503, seed: 7 });

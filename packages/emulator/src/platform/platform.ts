@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DiscoveryMethod } from '../discovery/document.js';
 import type { Env } from '../env.js';
@@ -5,8 +6,7 @@ import { ApiFailure } from '../failure.js';
 import type { Caller } from '../identity/caller.js';
 import { Faults, type FaultAction } from './faults.js';
 import { Notifications, type DeliveryOptions } from './notifications.js';
-import { quotaFailure } from './quota.js';
-import { Quota } from './quota.js';
+import { Quota, quotaFailure } from './quota.js';
 import { RequestLog } from './request-log.js';
 
 /** The header that ties requests to the fault sets of one test. */
@@ -85,10 +85,15 @@ export class Platform {
       }
       throw new ApiFailure(outcome.code);
     }
+    const socket = request.raw.socket;
+    if (!(socket instanceof Socket)) {
+      // Differs from production: a part of a batch (served in-process, with no connection of its own)
+      // cannot drop a connection; it answers 503, where production would lose the whole batch reply.
+      throw new ApiFailure('UNAVAILABLE', 'The connection to the backend was lost.');
+    }
     // The answer never completes: record it now, since Fastify's response hooks will not run.
     this.log.finish(request.raw, 0, 'NetworkError');
     reply.hijack();
-    const socket = request.raw.socket;
     if (outcome.kind === 'reset-connection') {
       socket.resetAndDestroy();
       return 'answered';
