@@ -4,7 +4,7 @@
 // non-zero only when a case crashes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_DIR, machineLine, verdict, type CaseContext, type CaseResult } from './lib/common.js';
+import { BENCH_DIR, loadLine, machineLine, verdict, type CaseContext, type CaseResult } from './lib/common.js';
 
 type Case = (ctx: CaseContext) => Promise<CaseResult>;
 
@@ -33,6 +33,7 @@ let crashed = false;
 for (const name of selected) {
   const ctx: CaseContext = { quick, outDir, log: (line) => console.error(line) };
   const caseStarted = Date.now();
+  const startLine = machineLine();
   let result: CaseResult;
   try {
     result = await (await CASES[name]!())(ctx);
@@ -43,7 +44,7 @@ for (const name of selected) {
     continue;
   }
   const seconds = ((Date.now() - caseStarted) / 1000).toFixed(1);
-  const doc = [`# ${result.title}${quick ? ' (quick mode)' : ''}`, '', machineLine(), '', `Run: \`npm run bench -- ${name}${quick ? ' --quick' : ''}\` (${seconds} s)`, '', result.markdown, ''].join('\n');
+  const doc = [`# ${result.title}${quick ? ' (quick mode)' : ''}`, '', startLine, '', `Run: \`npm run bench -- ${name}${quick ? ' --quick' : ''}\` (${seconds} s; load average at the end ${loadLine()})`, '', result.markdown, ''].join('\n');
   console.log(`\n${doc}`);
   if (outDir) {
     mkdirSync(outDir, { recursive: true });

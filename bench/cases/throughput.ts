@@ -43,7 +43,41 @@ async function load(config: Record<string, unknown>): Promise<LoadResult> {
   }
 }
 
+interface Cost {
+  cpuUsPerRequest: number;
+  statementsPerRequest?: number;
+}
+
+interface Stats {
+  userCpuMs: number;
+  systemCpuMs: number;
+  sqlStatements?: number;
+}
+
+/** Server-side cost of one request: CPU time and SQL statements over `n` sequential keep-alive requests. */
+async function cost(server: ReturnType<typeof spawnJson>, url: string, token: string, n: number): Promise<Cost> {
+  const stats = async () => {
+    server.send({ cmd: 'stats' });
+    return (await server.next<{ stats: Stats }>((m) => 'stats' in m, 10_000)).stats;
+  };
+  const get = async () => {
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+  };
+  for (let i = 0; i < 20; i++) await get();
+  const before = await stats();
+  for (let i = 0; i < n; i++) await get();
+  const after = await stats();
+  const cpu = after.userCpuMs + after.systemCpuMs - before.userCpuMs - before.systemCpuMs;
+  return {
+    cpuUsPerRequest: (cpu * 1000) / n,
+    ...(after.sqlStatements !== undefined && before.sqlStatements !== undefined ? { statementsPerRequest: (after.sqlStatements - before.sqlStatements) / n } : {}),
+  };
+}
+
 interface Row {
+  emulatorCost?: Cost;
+  bareCost?: Cost;
   store: string;
   endpoint: string;
   bytes: number;
@@ -112,6 +146,9 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
         const rate = Math.max(1, Math.floor(row.emulator.rps / 2));
         ctx.log(`[throughput] ${store.name} ${endpoint.name}: emulator at a fixed ${rate} req/s`);
         row.half = await load({ url: `${url}${endpoint.path}`, headers, connections, duration: ctx.quick ? duration : Math.max(duration, 5), overallRate: rate });
+        const probes = ctx.quick ? 50 : 500;
+        row.emulatorCost = await cost(emulator, `${url}${endpoint.path}`, token, probes);
+        row.bareCost = await cost(bare, `${bareUrl}${endpoint.path}`, token, probes);
       }
     } catch (e) {
       rows.push({ store: store.name, endpoint: '—', bytes: 0, note: `failed: ${(e as Error).message.split('\n')[0]}` });
@@ -138,7 +175,14 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
       goal: '≥ 0.50×',
       measured: `${fmt(ratio, 2)}× (${fmtInt(row.emulator.rps)} vs ${fmtInt(row.bare.rps)} req/s)`,
       met: ratio >= 0.5 && errs === 0,
-      ...(ratio < 0.5 ? { reason: 'the emulator spends more CPU per request than the bare server (auth, validation, store read, JSON)' } : {}),
+      ...(ratio < 0.5
+        ? {
+            reason:
+              `server CPU per request ${fmt(row.emulatorCost?.cpuUsPerRequest ?? NaN, 0)} µs vs ${fmt(row.bareCost?.cpuUsPerRequest ?? NaN, 0)} µs bare` +
+              (row.emulatorCost?.statementsPerRequest !== undefined ? `; ${fmt(row.emulatorCost.statementsPerRequest, 1)} SQL statements per request` : '') +
+              (row.store === 'PostgreSQL' ? '; each a round trip to the database, and the quota row lock serializes requests of one project' : ''),
+          }
+        : {}),
       ...(errs > 0 ? { reason: `${errs} non-2xx or errors during the run` } : {}),
     });
     targets.push({
@@ -151,7 +195,7 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
   }
 
   const results = table(
-    ['store', 'endpoint', 'body bytes', 'emulator req/s', 'bare node:http req/s', 'ratio', 'emulator p50 / p99 at max (ms)', 'fixed rate (req/s)', 'p50 / p99 at half rate (ms)', 'non-2xx'],
+    ['store', 'endpoint', 'body bytes', 'emulator req/s', 'bare node:http req/s', 'ratio', 'emulator p50 / p99 at max (ms)', 'fixed rate (req/s)', 'p50 / p99 at half rate (ms)', 'non-2xx', 'server CPU µs/req (emulator / bare)', 'SQL statements/req'],
     rows.map((r) =>
       r.emulator && r.bare && r.half
         ? [
@@ -165,8 +209,10 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
             fmtInt(r.half.rps),
             `${fmt(r.half.latency.p50, 1)} / ${fmt(r.half.latency.p99, 1)}`,
             r.emulator.non2xx + r.half.non2xx,
+            `${fmt(r.emulatorCost?.cpuUsPerRequest ?? NaN, 0)} / ${fmt(r.bareCost?.cpuUsPerRequest ?? NaN, 0)}`,
+            fmt(r.emulatorCost?.statementsPerRequest ?? NaN, 1),
           ]
-        : [r.store, r.endpoint, r.bytes, '—', '—', '—', '—', '—', '—', r.note ?? ''],
+        : [r.store, r.endpoint, r.bytes, '—', '—', '—', '—', '—', '—', r.note ?? '', '—', '—'],
     ),
   );
 
@@ -176,6 +222,8 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
     'and a bare `node:http` server (bench/servers/bare.mjs) replaying the exact status, headers and body bytes captured from the emulator.',
     `Half rate: a second autocannon run with \`overallRate\` = ½ of the emulator's measured maximum, same ${connections} connections, ${ctx.quick ? duration : Math.max(duration, 5)} s.`,
     'Both servers share the 2 cores with the load generator, so ratios matter more than absolute numbers.',
+    'Server cost: CPU time (`process.resourceUsage()`, user + system) of the server process over sequential keep-alive requests from the bench process, divided by their number; SQL statements counted by wrapping better-sqlite3 `prepare` and pg `Client#query` inside the emulator process.',
+    'Latency percentiles are autocannon\'s, in whole milliseconds.',
   ];
 
   const chartRows = rows.flatMap((r) =>

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,14 @@ export function verdict(t: Target): string {
 export function machineLine(): string {
   const list = cpus();
   const model = list[0]?.model.trim() ?? 'unknown CPU';
-  return `Machine: ${model}, ${list.length} cores · Node ${process.version} · ${process.platform}/${process.arch} · ${new Date().toISOString()}`;
+  return `Machine: ${model}, ${list.length} cores · Node ${process.version} · ${process.platform}/${process.arch} · ${new Date().toISOString()} · load average ${loadLine()}`;
+}
+
+/** 1/5/15-minute load averages: other work on the machine skews every figure, so each file records it. */
+export function loadLine(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 }
 
 /** A markdown table. */

@@ -26,6 +26,11 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${address.port}`, pid: process.pid })}\n`);
 });
-process.stdin.resume();
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  if (!chunk.includes('"stats"')) return;
+  const usage = process.resourceUsage();
+  process.stdout.write(`${JSON.stringify({ stats: { userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 } })}\n`);
+});
 process.stdin.on('end', () => server.close(() => process.exit(0)));
 process.on('SIGTERM', () => process.exit(0));

@@ -2,12 +2,39 @@
 // store given in BENCH_CONFIG, prints {"ready":true,"url":...} on stdout, answers JSON commands on
 // stdin ({"cmd":"stats"} → {"stats":{...}}) and closes when stdin ends.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 
 const started = performance.now();
 const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}');
 const dist = new URL('../../packages/emulator/dist/', import.meta.url);
 const { createEmulator } = await import(new URL('index.js', dist).href);
+const importedMs = performance.now() - started;
+
+// Count SQL statements (for "statements per request"): better-sqlite3 prepares each one, pg sends each
+// one through Client#query. The same module instances the emulator loads, patched before it opens a store.
+const sql = { statements: 0 };
+const requireFromEmulator = createRequire(new URL('../package.json', dist));
+try {
+  const Database = requireFromEmulator('better-sqlite3');
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (...args) {
+    sql.statements++;
+    return prepare.apply(this, args);
+  };
+} catch {
+  // not installed
+}
+try {
+  const pg = requireFromEmulator('pg');
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...args) {
+    sql.statements++;
+    return query.apply(this, args);
+  };
+} catch {
+  // not installed
+}
 
 /** @type {Record<string, unknown>} */
 let store = { kind: 'sqlite' };
@@ -25,10 +52,10 @@ const emulator = await createEmulator({
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const stats = () => {
   const usage = process.resourceUsage();
-  return { maxRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 };
+  return { sqlStatements: sql.statements, maxRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 };
 };
 
-say({ ready: true, url: emulator.url, pid: process.pid, startMs: performance.now() - started, hasFixtures: existsSync(new URL('seed/fixture.js', dist)) });
+say({ ready: true, url: emulator.url, pid: process.pid, importMs: importedMs, startMs: performance.now() - started, hasFixtures: existsSync(new URL('seed/fixture.js', dist)) });
 
 let closing = false;
 const close = async () => {
