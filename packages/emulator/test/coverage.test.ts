@@ -1,7 +1,7 @@
 import type { GoogleErrorBody } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLERS } from '../src/api/index.js';
-import { discoveryMethods } from '../src/discovery/document.js';
+import { discoveryMethods, type DiscoveryMethod } from '../src/discovery/document.js';
 import { person, startEmulator, STORES, type Person } from './helpers/harness.js';
 
 const METHODS = discoveryMethods();
@@ -41,7 +41,8 @@ describe.each(STORES)('coverage on $name', ({ options }) => {
   });
 
   // Built from the document at collection time: one case per method without a handler.
-  it.each(UNIMPLEMENTED.length > 0 ? UNIMPLEMENTED.map((m) => [m.id, m] as const) : [['(none)', undefined] as const])(
+  const cases: [string, DiscoveryMethod | undefined][] = UNIMPLEMENTED.length > 0 ? UNIMPLEMENTED.map((m) => [m.id, m]) : [['(none)', undefined]];
+  it.each(cases)(
     '%s answers 501 UNIMPLEMENTED naming itself',
     async (id, method) => {
       if (!method) return;
