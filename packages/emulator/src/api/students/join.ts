@@ -41,7 +41,7 @@ export interface Admission {
 
 /**
  * Puts a locked user on a locked course's roster after the join checks (`checkJoin`), recording the
- * join for the daily limit. A student becoming a teacher changes role in place. Must run inside the
+ * join for the daily limit. A student becoming a teacher keeps their seat and only changes role. Must run inside the
  * transaction that locked the course and then the user, in that order, so that two joins cannot
  * both take the last seat and two processes cannot deadlock.
  */
