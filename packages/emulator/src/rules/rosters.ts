@@ -46,6 +46,8 @@ export function checkStudentAdd(input: {
 }): Verdict {
   const { caller, target, rel, course, enrollmentCode } = input;
   if (target.id === caller.id) {
+    // Differs from production: Workspace settings that stop users of other domains joining a class
+    // are not modelled; anyone holding the code may join.
     // An administrator of the course's domain has the right to add anyone there, themself included.
     if (rel.admin) return undefined;
     if (enrollmentCode === undefined || enrollmentCode === '') {
