@@ -3,6 +3,7 @@ import { discoveryMethods } from '../discovery/document.js';
 import type { Env } from '../env.js';
 import { fail, invalidArgument } from '../failure.js';
 import { RouteTable } from '../http/router.js';
+import { DEFAULT_PROJECT } from '../identity/accounts.js';
 import { codeForStatus, INJECTABLE_STATUSES, parseInstruction } from '../platform/faults.js';
 import type { NotificationFilter } from '../platform/notifications.js';
 import type { Platform } from '../platform/platform.js';
@@ -73,6 +74,11 @@ function topicView(row: PubsubTopicRow) {
  * The platform's admin API under /emulator/v1 — quota, faults, the request log, Pub/Sub topics,
  * registrations and notifications — and the request log's hooks. Registered before the Classroom
  * routes so that the hooks see every request.
+ *
+ * @example
+ * ```ts
+ * registerPlatformRoutes(app, env, platform); // then: POST /emulator/v1/faults {method, instructions}
+ * ```
  */
 export function registerPlatformRoutes(app: FastifyInstance, env: Env, platform: Platform): void {
   const base = '/emulator/v1';
@@ -95,8 +101,8 @@ export function registerPlatformRoutes(app: FastifyInstance, env: Env, platform:
     const repos = env.store.read;
     const row = user.includes('@') ? await repos.users.byEmail(user) : await repos.users.byId(user);
     if (!row) fail('NOT_FOUND', `No user ${user}.`);
-    const projectRow = await repos.identity.project(project ?? 'emulator-project');
-    if (!projectRow) fail('NOT_FOUND', `No Cloud project ${project ?? 'emulator-project'}.`);
+    const projectRow = await repos.identity.project(project ?? DEFAULT_PROJECT);
+    if (!projectRow) fail('NOT_FOUND', `No Cloud project ${project ?? DEFAULT_PROJECT}.`);
     return { ...view, usage: await platform.quota.usage({ user: row, project: projectRow }) };
   });
 

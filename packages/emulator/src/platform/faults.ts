@@ -42,7 +42,15 @@ export function codeForStatus(status: number): ErrorCode | undefined {
   return STATUS_CODES[status];
 }
 
-/** Parses one instruction; a string is the reason it is not one. */
+/**
+ * Parses one instruction; a string is the reason it is not one.
+ *
+ * @example
+ * ```ts
+ * parseInstruction('return-503-after-2'); // { kind: 'return', code: 'UNAVAILABLE', after: 2 }
+ * parseInstruction('return-418'); // 'cannot be injected' explanation
+ * ```
+ */
 export function parseInstruction(text: string): Instruction | string {
   const delay = /^delay-(\d{1,6})ms$/.exec(text);
   if (delay) return { kind: 'delay', ms: Number(delay[1]) };
@@ -128,7 +136,15 @@ function generator(seed: number): () => number {
  * Fault injection: scripted fault sets consumed one instruction per matching call, and seeded
  * probability rules. Requests that carry `x-emulator-test-id` consume only the sets created with that
  * test id; requests without it consume only sets created without one, so parallel tests do not steal
- * each other's faults. Kept in this process's memory.
+ * each other's faults. They act on authenticated Classroom calls only, and are kept in this process's
+ * memory: with several processes sharing PostgreSQL, script each process you send requests to.
+ *
+ * @example
+ * ```ts
+ * const faults = new Faults();
+ * faults.add({ method: 'classroom.courses.list', instructions: ['return-503', 'delay-100ms'] }, now);
+ * faults.take('classroom.courses.list', undefined, 'r1', now); // { outcome: { kind: 'return', code: 'UNAVAILABLE' }, … }
+ * ```
  */
 export class Faults {
   private sets: FaultSet[] = [];

@@ -94,6 +94,14 @@ export function defaultSubscription(topicName: string): string {
  *
  * The registrations and topics live in the store, so every process sharing PostgreSQL delivers the
  * changes it commits itself; the kept notifications are this process's.
+ *
+ * @example
+ * ```ts
+ * const notifications = new Notifications(env, { maxAttempts: 5, backoffMs: 100 });
+ * // … a roster change commits and is emitted on env.events …
+ * await notifications.idle();
+ * notifications.list({ state: 'delivered' });
+ * ```
  */
 export class Notifications {
   private records: NotificationRecord[] = [];

@@ -46,7 +46,14 @@ export function testIdOf(request: FastifyRequest): string | undefined {
 
 /**
  * The cross-cutting parts every Classroom call passes through: quota, fault injection, the request
- * log, and the notifications committed changes produce. One per emulator.
+ * log, and the notifications committed changes produce. One per emulator; `createEmulator` builds it,
+ * passes `gate` to the router and calls `reset` from the admin reset.
+ *
+ * @example
+ * ```ts
+ * const platform = new Platform(env, { quotaRetryAfter: true });
+ * registerClassroomRoutes(app, env, HANDLERS, [], platform.gate);
+ * ```
  */
 export class Platform {
   readonly quota: Quota;

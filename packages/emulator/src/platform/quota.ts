@@ -219,6 +219,12 @@ export interface QuotaUsage {
  *
  * Production sends no Retry-After on these errors; with `retryAfter` on, the emulator sends one (and a
  * google.rpc.RetryInfo) saying when the window frees a slot.
+ *
+ * @example
+ * ```ts
+ * const quota = new Quota(env);
+ * await quota.admit(caller); // counts the call, or throws ApiFailure('UserRateLimitExceeded', …)
+ * ```
  */
 export class Quota {
   private readonly backend: QuotaBackend;

@@ -53,6 +53,12 @@ interface Pending {
 /**
  * Every request the emulator answered (Classroom methods, unknown paths, discovery; not the admin API),
  * in a bounded ring buffer. Each process keeps its own: with PostgreSQL, ask each process for its log.
+ *
+ * @example
+ * ```ts
+ * const log = new RequestLog(clock, 10_000);
+ * log.query({ method: 'classroom.courses.students.create', code: 'CourseMemberLimitReached', limit: 10 });
+ * ```
  */
 export class RequestLog {
   private ring: (RequestRecord & { at: number })[] = [];
