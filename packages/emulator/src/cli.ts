@@ -71,7 +71,8 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 }
 
 function parsePort(raw: string | undefined): number {
-  const value = raw ?? process.env.CLASSROOM_EMULATOR_PORT ?? '8085';
+  // An empty variable counts as unset, as shells and CI templates often leave them.
+  const value = raw ?? (process.env.CLASSROOM_EMULATOR_PORT || '8085');
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${value}"`);
   return Number(value);
 }
@@ -116,8 +117,8 @@ async function start(args: string[]): Promise<void> {
   const limits = parseLimits(values.limit);
   const logLevel = values['log-level'] ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
-  const databaseUrl = values['database-url'] ?? process.env.CLASSROOM_EMULATOR_DATABASE_URL;
-  const dataDir = values['data-dir'] ?? process.env.CLASSROOM_EMULATOR_DATA_DIR;
+  const databaseUrl = values['database-url'] ?? (process.env.CLASSROOM_EMULATOR_DATABASE_URL || undefined);
+  const dataDir = values['data-dir'] ?? (process.env.CLASSROOM_EMULATOR_DATA_DIR || undefined);
   if (databaseUrl && values['data-dir']) throw new UsageError('--data-dir and --database-url exclude each other');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError(`--database-url must be a postgres:// URL, not "${databaseUrl}"`);
   const store: StoreOptions = databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', ...(dataDir ? { dataDir } : {}) };
@@ -281,9 +282,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`classroom-emulator: the emulator answered ${error.httpStatus}: ${error.message}\n`);
       return 1;
     }
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED') {
-      process.stderr.write('classroom-emulator: no emulator answers at that address; start one or pass --url.\n');
+    // fetch reports an unreachable server as "fetch failed" with the socket error as its cause.
+    const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+    const code = cause?.code ?? cause?.errors?.[0]?.code;
+    if (error instanceof TypeError && error.message === 'fetch failed') {
+      process.stderr.write(`classroom-emulator: no emulator answers at that address (${code ?? 'unreachable'}); start one or pass --url.\n`);
       return 1;
     }
     process.stderr.write(`classroom-emulator: ${(error as Error).message}\n`);

@@ -79,7 +79,6 @@ const userFields = {
 
 /** Scopes outside the Classroom API's own list are accepted when they look like Google scope URLs. */
 const SCOPE_URL = /^https:\/\/www\.googleapis\.com\/auth\/[a-z0-9._-]+$/i;
-const EMPTY = { type: 'object', additionalProperties: false, properties: {} } as const;
 const PROJECT_ID = { type: 'string', pattern: '^[a-z][a-z0-9-]{1,61}[a-z0-9]$', description: 'A Cloud project id: lowercase letters, digits and hyphens.' } as const;
 const DOMAIN_NAME = { type: 'string', pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$' } as const;
 const USER_REF = { type: 'string', minLength: 1, description: 'An email address or a numeric user id.' } as const;
