@@ -2,7 +2,7 @@ import { parseError } from 'classroom-errors';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdminApiError } from '../src/index.js';
 import { failure, person, startEmulator, STORES, type Person } from './helpers/harness.js';
-import { isolatedStore } from './helpers/peer-process.js';
+import { isolatedStore } from './helpers/own-database.js';
 
 const DOMAIN = 'faults.example';
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, person, startEmulator, STORES, type Person } from './helpers/harness.js';
-import { isolatedStore } from './helpers/peer-process.js';
+import { isolatedStore } from './helpers/own-database.js';
 
 const DOMAIN = 'notifications.example';
 const START = Date.UTC(2026, 4, 4, 10, 0, 0);

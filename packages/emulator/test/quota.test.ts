@@ -2,7 +2,8 @@ import { classroom } from '@googleapis/classroom';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, person, PG_URL, startEmulator, STORES, type Person } from './helpers/harness.js';
-import { isolatedStore, ownDatabase, startPeerProcess } from './helpers/peer-process.js';
+import { isolatedStore, ownDatabase } from './helpers/own-database.js';
+import { startSecondProcess } from './helpers/second-process.js';
 
 const DOMAIN = 'quota.example';
 // 12:00 Pacific standard time: the daily quota resets twelve hours later.
@@ -184,7 +185,7 @@ describe.each(STORES)('quota on $name', ({ name }) => {
 
 describe.skipIf(!PG_URL)('quota across two processes sharing PostgreSQL', () => {
   let emulator: Emulator;
-  let peer: Awaited<ReturnType<typeof startPeerProcess>>;
+  let peer: Awaited<ReturnType<typeof startSecondProcess>>;
   let database: Awaited<ReturnType<typeof ownDatabase>>;
   const schema = 'emulator';
 
@@ -193,7 +194,7 @@ describe.skipIf(!PG_URL)('quota across two processes sharing PostgreSQL', () => 
     emulator = await startEmulator({ store: { kind: 'postgres', url: database.url, schema }, frozenAt: NOON_PACIFIC });
     // The peer reads the frozen clock and the limits from the shared store.
     await emulator.admin.setClock({ frozen: true });
-    peer = await startPeerProcess({ url: database.url, schema });
+    peer = await startSecondProcess({ url: database.url, schema });
   });
   afterAll(async () => {
     await peer?.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, officialClient, person, startEmulator, STORES, type Person } from './helpers/harness.js';
-import { isolatedStore } from './helpers/peer-process.js';
+import { isolatedStore } from './helpers/own-database.js';
 
 const DOMAIN = 'registrations.example';
 const START = Date.UTC(2026, 3, 6, 15, 30, 0);

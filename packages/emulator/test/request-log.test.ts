@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminApiError } from '../src/index.js';
 import { failure, person, startEmulator, STORES, type Person } from './helpers/harness.js';
-import { isolatedStore } from './helpers/peer-process.js';
+import { isolatedStore } from './helpers/own-database.js';
 
 const DOMAIN = 'requests.example';
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
