@@ -217,6 +217,24 @@ describe.each(STORES)('courses on $name', ({ options }) => {
     });
   });
 
+  it('courses.create: PERMISSION_DENIED for a user who may not create courses; FAILED_PRECONDITION for a disabled owner', async () => {
+    const count = (await emulator.env.store.read.courses.all()).length;
+    const barred = await someone('barred', { canCreateCourses: false });
+    expect((await failure(barred.api.courses.create({ requestBody: { name: 'No', ownerId: 'me' } }))).body).toEqual(
+      denied('The requesting user is not permitted to create courses.'),
+    );
+    const away = await someone('away');
+    await emulator.admin.updateUser(away.email, { state: 'SUSPENDED' });
+    expect((await failure(admin.api.courses.create({ requestBody: { name: 'No', ownerId: away.email } }))).body).toEqual(
+      plainPrecondition("The course owner's account is disabled."),
+    );
+    const nameless = await failure(teacher.api.courses.create({ requestBody: { ownerId: 'me' } }));
+    expect(nameless.body).toEqual(invalid('The course name is required.', 'course.name'));
+    const ownerless = await failure(teacher.api.courses.create({ requestBody: { name: 'X' } }));
+    expect(ownerless.body).toEqual(invalid('The course owner (ownerId) is required.', 'course.owner_id'));
+    expect((await emulator.env.store.read.courses.all()).length).toBe(count);
+  });
+
   it('UserGroupsMembershipLimitReached: an owner already in 3000 groups cannot take a course', async () => {
     const full = await someone('busy', { groupMemberships: 3000 });
     const expected = precondition('UserGroupsMembershipLimitReached', `${full.email} is already a member of 3000 groups, the most an account may join.`);
@@ -393,6 +411,13 @@ describe.each(STORES)('courses on $name', ({ options }) => {
       expect(body).toEqual(invalid('The page token is not valid for this request.', 'page_token'));
       const garbage = await failure(lister.api.courses.list({ pageToken: 'not-a-token' }));
       expect(garbage.body).toEqual(invalid('The page token is not valid for this request.', 'page_token'));
+    });
+
+    it('INVALID_ARGUMENT for an unknown state or a negative page size', async () => {
+      expect((await failure(lister.api.courses.list({ courseStates: ['OPEN'] }))).body).toEqual(
+        invalid(`Invalid value at 'course_states' (TYPE_ENUM), "OPEN"`, 'course_states'),
+      );
+      expect((await failure(lister.api.courses.list({ pageSize: -1 }))).body).toEqual(invalid('pageSize must not be negative.', 'page_size'));
     });
 
     it('NOT_FOUND when a filter names nobody', async () => {
