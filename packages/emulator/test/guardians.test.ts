@@ -343,6 +343,30 @@ describe.each(STORES)('guardians and guardian invitations on $name', ({ options 
     }
   });
 
+  it('racing invitations never pass the limit, and one invitation is accepted once', async () => {
+    const kid = await pupil();
+    await emulator.admin.setLimits({ studentGuardians: 3 });
+    try {
+      const results = await Promise.allSettled([1, 2, 3, 4, 5, 6, 7, 8].map((i) => invite(teacher, kid.id, `racer${i}@family.example`)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      for (const lost of results.filter((r) => r.status === 'rejected')) {
+        expect((await failure(Promise.reject((lost as PromiseRejectedResult).reason))).status).toBe(429);
+      }
+      expect(await invitationsOf(kid)).toHaveLength(3);
+      const [first] = await invitationsOf(kid);
+      const accepts = await Promise.allSettled([1, 2, 3, 4].map(() => emulator.admin.acceptGuardianInvitation(first!.invitationId!)));
+      expect(accepts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const lost of accepts.filter((r) => r.status === 'rejected')) {
+        expect(((lost as PromiseRejectedResult).reason as AdminApiError).body).toEqual(
+          wire(400, 'FAILED_PRECONDITION', 'failedPrecondition', 'The guardian invitation is no longer pending.'),
+        );
+      }
+      expect(await guardiansOf(kid)).toEqual([first!.invitedEmailAddress]);
+    } finally {
+      await emulator.admin.setLimits({ studentGuardians: 20 });
+    }
+  });
+
   it('teachers and admins remove guardians; students may not', async () => {
     const kid = await pupil();
     const { data } = await invite(admin, kid.email, 'gran@family.example');
