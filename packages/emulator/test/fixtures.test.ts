@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { GoogleErrorBody } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminApiError } from '../src/admin/client.js';
@@ -169,6 +170,19 @@ describe.each(STORES)('fixtures on $name', ({ options }) => {
     expect(courses.reduce((n, c) => n + c.members.students, 0)).toBe(1200);
     const { data } = await officialClient(emulator, 'district-admin').courses.list({ pageSize: 100 });
     expect(data.courses).toHaveLength(25);
+  });
+});
+
+describe('the example fixtures', () => {
+  it('small-school.yaml loads at start and its tokens work', async () => {
+    const emulator = await startEmulator({ fixture: fileURLToPath(new URL('../examples/small-school.yaml', import.meta.url)) });
+    try {
+      expect(emulator.seeding.fixture).toMatchObject({ users: 5, courses: 2, invitations: 1 });
+      const { data } = await officialClient(emulator, 'oak-teacher').courses.get({ id: 'd:algebra-1' });
+      expect(data).toMatchObject({ name: 'Algebra I', enrollmentCode: 'alg1234' });
+    } finally {
+      await emulator.close();
+    }
   });
 });
 
