@@ -25,6 +25,8 @@ export interface Course {
 
 /** The fields of a Course a caller may write (courses.update replaces all of them). */
 export const WRITABLE_FIELDS = ['name', 'section', 'descriptionHeading', 'description', 'room', 'courseState'] as const;
+// Differs from production: the reference also lists `subject`, which the discovery document this
+// emulator is built from does not have, so a body carrying it is rejected as an unknown field.
 /** Fields courses.patch accepts in its update mask. */
 export const PATCHABLE_FIELDS = [...WRITABLE_FIELDS, 'ownerId'] as const;
 

@@ -144,6 +144,8 @@ export async function listCourses(env: Env, caller: Caller, query: CourseListQue
       }
     }
   }
+  // Differs from production: an admin's listing holds the courses owned in their domain only, not
+  // courses of other domains they happen to be a member of.
   const rows = await repos.courses.list(
     {
       ...(student ? { studentId: student.id } : {}),
