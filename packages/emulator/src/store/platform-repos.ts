@@ -85,43 +85,51 @@ export class QuotaRepo {
   constructor(private readonly db: Db, private readonly caps: Capabilities) {}
 
   /**
-   * Locks the keys' rows until the transaction ends, creating them when new. Keys are locked in sorted
-   * order so that two requests sharing some keys cannot deadlock.
+   * Locks the keys' rows until the transaction ends, creating the ones that are new. Keys are locked in
+   * sorted order so that two requests sharing some keys cannot deadlock; known keys (the usual case)
+   * cost one statement.
    */
   async lock(keys: readonly string[]): Promise<void> {
     const sorted = [...new Set(keys)].sort();
+    const select = () => {
+      const query = this.db.selectFrom('quota_keys').select('key').where('key', 'in', sorted).orderBy('key');
+      return (this.caps.rowLocks ? query.forUpdate() : query).execute();
+    };
+    if ((await select()).length === sorted.length) return;
     await this.db
       .insertInto('quota_keys')
       .values(sorted.map((key) => ({ key })))
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
-    if (!this.caps.rowLocks) return;
-    await this.db.selectFrom('quota_keys').select('key').where('key', 'in', sorted).orderBy('key').forUpdate().execute();
+    await select();
   }
 
-  /** The key's buckets after `after`, oldest first. */
-  buckets(key: string, after: number): Promise<QuotaCounterRow[]> {
+  /** The buckets of several keys, each after its own `after`, oldest first; in one statement. */
+  buckets(windows: readonly { key: string; after: number }[]): Promise<QuotaCounterRow[]> {
     return this.db
       .selectFrom('quota_counters')
       .selectAll()
-      .where('key', '=', key)
-      .where('bucket', '>', after)
+      .where(({ or, and, eb }) => or(windows.map((w) => and([eb('key', '=', w.key), eb('bucket', '>', w.after)]))))
+      .orderBy('key')
       .orderBy('bucket')
       .execute();
   }
 
-  /** Adds one request to a bucket. */
-  async add(key: string, bucket: number): Promise<void> {
+  /** Adds one request to a bucket of each key, in one statement. */
+  async add(entries: readonly { key: string; bucket: number }[]): Promise<void> {
     await this.db
       .insertInto('quota_counters')
-      .values({ key, bucket, count: 1 })
+      .values(entries.map((e) => ({ key: e.key, bucket: e.bucket, count: 1 })))
       .onConflict((oc) => oc.columns(['key', 'bucket']).doUpdateSet((eb) => ({ count: eb('quota_counters.count', '+', 1) })))
       .execute();
   }
 
-  /** Forgets buckets at or before `upTo`: they can no longer count. */
-  async prune(key: string, upTo: number): Promise<void> {
-    await this.db.deleteFrom('quota_counters').where('key', '=', key).where('bucket', '<=', upTo).execute();
+  /** Forgets each key's buckets at or before its `upTo`: they can no longer count. */
+  async prune(windows: readonly { key: string; upTo: number }[]): Promise<void> {
+    await this.db
+      .deleteFrom('quota_counters')
+      .where(({ or, and, eb }) => or(windows.map((w) => and([eb('key', '=', w.key), eb('bucket', '<=', w.upTo)]))))
+      .execute();
   }
 
   async clear(): Promise<void> {
