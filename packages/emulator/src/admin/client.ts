@@ -150,7 +150,7 @@ export class AdminClient {
   }
 
   health() {
-    return this.request<{ status: string; store: string; now: string }>('GET', '/health');
+    return this.request<{ status: string; store: string; version: string; now: string }>('GET', '/health');
   }
 
   reset(options: { demo?: boolean } = {}) {
