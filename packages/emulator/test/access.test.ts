@@ -128,6 +128,17 @@ describe.each(STORES)('access errors on $name', ({ options }) => {
     );
   });
 
+  it("ClassroomApiDisabled: the domain's administrator switched the API off for everyone", async () => {
+    const member = await person(emulator, 'member@switched-off-access.example');
+    await emulator.admin.updateDomain('switched-off-access.example', { apiEnabled: false });
+    const { body } = await failure(member.api.courses.list({}));
+    expect(body).toEqual(
+      wire(403, 'PERMISSION_DENIED', 'forbidden', "@ClassroomApiDisabled The user's domain administrator has turned off access to the Classroom API."),
+    );
+    await emulator.admin.updateDomain('switched-off-access.example', { apiEnabled: true });
+    expect((await member.api.courses.list({})).data).toEqual({});
+  });
+
   it('501 UNIMPLEMENTED for a method nobody implements yet', async () => {
     const { status, body } = await failure(teacher.api.courses.posts.addOnAttachments.get({ courseId, postId: '1', attachmentId: '2' }));
     expect(status).toBe(501);
