@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createDriveFile, deleteDriveFile, getDriveFile, listDriveFiles, patchDriveFile, type DriveFileInput, type DriveFilePatch } from '../drive/service.js';
 import type { Env } from '../env.js';
-import { readJson } from './input.js';
+import { endpoint, registerEndpoints, type AdminEndpoint } from './endpoint.js';
 
 const EMAILS = { type: 'array', items: { type: 'string', minLength: 3 } } as const;
 
@@ -30,23 +30,53 @@ const FILE_PATCH = {
   },
 } as const;
 
+const FILE_LIST = { type: 'object', additionalProperties: false, properties: { owner: { type: 'string' } } } as const;
+
+const FILE_VIEW = 'DriveFile: {id, title, mimeType, owner, sharedWith, anyoneWithLink, alternateLink, thumbnailUrl, createdTime, modifiedTime}';
+
 /**
- * The emulated Drive under /emulator/v1/drive/files: files that classwork materials and submission
- * attachments point at, with the sharing that decides AttachmentNotVisible.
+ * The emulated Drive under /emulator/v1/drive/files: the files that classwork materials and
+ * submission attachments point at, with the sharing that decides AttachmentNotVisible.
  */
+export function driveEndpoints(env: Env): AdminEndpoint[] {
+  return [
+    endpoint<DriveFileInput>({
+      method: 'POST', path: '/drive/files', tag: 'drive', body: FILE_CREATE,
+      summary: 'Creates a Drive file (a Google Doc, Sheet, Slides, Form, PDF, image…) owned by an address, optionally shared.',
+      response: FILE_VIEW,
+      handle: async ({ body }) => createDriveFile(env, body),
+    }),
+    endpoint<Record<string, never>, { owner?: string }>({
+      method: 'GET', path: '/drive/files', tag: 'drive', query: FILE_LIST,
+      summary: 'Lists the Drive files, or one owner\'s.',
+      response: `{files: [${FILE_VIEW}]}`,
+      handle: async ({ query }) => ({ files: await listDriveFiles(env, query.owner) }),
+    }),
+    endpoint({
+      method: 'GET', path: '/drive/files/{id}', tag: 'drive', params: { id: 'The Drive file id.' },
+      summary: 'One Drive file.',
+      response: FILE_VIEW,
+      handle: async ({ params }) => getDriveFile(env, params.id ?? ''),
+    }),
+    endpoint<DriveFilePatch>({
+      method: 'PATCH', path: '/drive/files/{id}', tag: 'drive', body: FILE_PATCH, params: { id: 'The Drive file id.' },
+      summary: 'Changes a Drive file\'s title, owner or sharing (sharedWith replaces the list).',
+      response: FILE_VIEW,
+      handle: async ({ params, body }) => patchDriveFile(env, params.id ?? '', body),
+    }),
+    endpoint({
+      method: 'DELETE', path: '/drive/files/{id}', tag: 'drive', params: { id: 'The Drive file id.' },
+      summary: 'Deletes a Drive file; materials already attached keep the details they captured.',
+      response: '{}',
+      handle: async ({ params }) => {
+        await deleteDriveFile(env, params.id ?? '');
+        return {};
+      },
+    }),
+  ] as AdminEndpoint[];
+}
+
+/** Registers {@link driveEndpoints}. */
 export function registerDriveRoutes(app: FastifyInstance, env: Env): void {
-  const base = '/emulator/v1/drive/files';
-  app.post(base, async (request) => createDriveFile(env, readJson<DriveFileInput>(request, FILE_CREATE)));
-  app.get(base, async (request) => {
-    const { owner } = request.query as { owner?: string };
-    return { files: await listDriveFiles(env, owner) };
-  });
-  app.get(`${base}/:id`, async (request) => getDriveFile(env, (request.params as { id: string }).id));
-  app.patch(`${base}/:id`, async (request) =>
-    patchDriveFile(env, (request.params as { id: string }).id, readJson<DriveFilePatch>(request, FILE_PATCH)),
-  );
-  app.delete(`${base}/:id`, async (request) => {
-    await deleteDriveFile(env, (request.params as { id: string }).id);
-    return {};
-  });
+  registerEndpoints(app, driveEndpoints(env));
 }
