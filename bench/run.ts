@@ -44,7 +44,16 @@ for (const name of selected) {
     continue;
   }
   const seconds = ((Date.now() - caseStarted) / 1000).toFixed(1);
-  const doc = [`# ${result.title}${quick ? ' (quick mode)' : ''}`, '', startLine, '', `Run: \`npm run bench -- ${name}${quick ? ' --quick' : ''}\` (${seconds} s; load average at the end ${loadLine()})`, '', result.markdown, ''].join('\n');
+  const doc = [
+    `# ${result.title}${quick ? ' (quick mode)' : ''}`,
+    '',
+    startLine,
+    '',
+    `Run: \`npm run bench -- ${name}${quick ? ' --quick' : ''}\` (${seconds} s; load average at the end ${loadLine()})`,
+    '',
+    result.markdown,
+    '',
+  ].join('\n');
   console.log(`\n${doc}`);
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
@@ -53,5 +62,7 @@ for (const name of selected) {
   }
   for (const t of result.targets) summary.push(`- ${name}: ${t.name}: ${t.measured} (goal ${t.goal}) → ${verdict(t)}`);
 }
-console.log(`\n## Summary (${((Date.now() - started) / 1000).toFixed(1)} s${quick ? ', quick mode' : ''})\n\n${summary.join('\n')}`);
+console.log(
+  `\n## Summary (${((Date.now() - started) / 1000).toFixed(1)} s${quick ? ', quick mode' : ''})\n\n${summary.join('\n')}`,
+);
 process.exit(crashed ? 1 : 0);

@@ -5,7 +5,18 @@ import { budgetAdapter, RetryBudget, retryConfig, withRetry, type RetryBudgetSta
 import { OAuth2Client } from 'google-auth-library';
 import pRetry from 'p-retry';
 import { renderSvg, chartConfig } from '../lib/chart.js';
-import { BENCH_DIR, fmt, jain, sleep, spawnJson, table, targetsTable, type CaseContext, type CaseResult, type Target } from '../lib/common.js';
+import {
+  BENCH_DIR,
+  fmt,
+  jain,
+  sleep,
+  spawnJson,
+  table,
+  targetsTable,
+  type CaseContext,
+  type CaseResult,
+  type Target,
+} from '../lib/common.js';
 import { admin, call, seedCourse, unlimited, user } from '../lib/seed.js';
 
 const SERVER = join(BENCH_DIR, 'servers/emulator.mjs');
@@ -23,7 +34,10 @@ class Counter {
   }
 }
 
-type Adapter = (options: unknown, next: (options: unknown) => Promise<{ status: number }>) => Promise<{ status: number }>;
+type Adapter = (
+  options: unknown,
+  next: (options: unknown) => Promise<{ status: number }>,
+) => Promise<{ status: number }>;
 
 /** A gaxios adapter that records every attempt's status (0 for a transport error), optionally inside another adapter. */
 function counting(counter: Counter, inner?: Adapter): Adapter {
@@ -43,7 +57,9 @@ function counting(counter: Counter, inner?: Adapter): Adapter {
 function client(url: string, token: string, extra: Record<string, unknown>): classroom_v1.Classroom {
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: token });
-  return classroom({ version: 'v1', rootUrl: `${url}/`, auth, retry: false, ...extra } as Parameters<typeof classroom>[0]);
+  return classroom({ version: 'v1', rootUrl: `${url}/`, auth, retry: false, ...extra } as Parameters<
+    typeof classroom
+  >[0]);
 }
 
 interface Policy {
@@ -51,13 +67,13 @@ interface Policy {
   /** Ours: judged against the targets. */
   ours: boolean;
   retryAfter: boolean;
-  /** Diagnostic rows (not judged): isolate what one of ours does without its RetryBudget. */
-  diagnostic?: boolean;
   /** Builds one shared client (or wrapper) for all workers and returns a function making one call. */
   make(url: string, token: string, counter: Counter, signal: AbortSignal): Runner;
 }
 
-type Runner = ((call: (api: classroom_v1.Classroom, signal?: AbortSignal) => Promise<unknown>) => Promise<unknown>) & { budget?: () => RetryBudgetStats };
+type Runner = ((call: (api: classroom_v1.Classroom, signal?: AbortSignal) => Promise<unknown>) => Promise<unknown>) & {
+  budget?: () => RetryBudgetStats;
+};
 
 function withBudget(run: Runner, budget: RetryBudget | undefined): Runner {
   if (budget) run.budget = () => budget.stats;
@@ -93,37 +109,35 @@ const POLICIES: Policy[] = [
     },
   },
   ...[true, false].flatMap((retryAfter) =>
-    [true, false].map(
-      (budgeted): Policy => ({
-        name: `gaxios + retryConfig()${budgeted ? ' + budgetAdapter' : ', no budget'}, Retry-After ${retryAfter ? 'on' : 'off'}`,
-        ours: true,
-        diagnostic: !budgeted,
-        retryAfter,
-        make(url, token, counter) {
-          const budget = budgeted ? new RetryBudget() : undefined;
-          const api = client(url, token, {
-            retryConfig: retryConfig({ ...(budget ? { budget } : {}), deadlineMs: 60_000 }),
-            adapter: budget ? counting(counter, budgetAdapter(budget) as unknown as Adapter) : counting(counter),
-          });
-          return withBudget((fn) => fn(api), budget);
-        },
-      }),
-    ),
+    [true, false].map((budgeted): Policy => ({
+      name: `gaxios + retryConfig()${budgeted ? ' + shared RetryBudget (budgetAdapter)' : ''}, Retry-After ${retryAfter ? 'on' : 'off'}`,
+      ours: true,
+      retryAfter,
+      make(url, token, counter) {
+        const budget = budgeted ? new RetryBudget() : undefined;
+        const api = client(url, token, {
+          retryConfig: retryConfig({ ...(budget ? { budget } : {}), deadlineMs: 60_000 }),
+          adapter: budget ? counting(counter, budgetAdapter(budget) as unknown as Adapter) : counting(counter),
+        });
+        return withBudget((fn) => fn(api), budget);
+      },
+    })),
   ),
   ...[true, false].flatMap((retryAfter) =>
-    [true, false].map(
-      (budgeted): Policy => ({
-        name: `withRetry${budgeted ? ' + shared RetryBudget' : ', no budget'}, Retry-After ${retryAfter ? 'on' : 'off'}`,
-        ours: true,
-        diagnostic: !budgeted,
-        retryAfter,
-        make(url, token, counter, signal) {
-          const budget = budgeted ? new RetryBudget() : undefined;
-          const api = client(url, token, { adapter: counting(counter) });
-          return withBudget((fn) => withRetry(({ signal: s }) => fn(api, s), { ...(budget ? { budget } : {}), deadlineMs: 60_000, signal }), budget);
-        },
-      }),
-    ),
+    [true, false].map((budgeted): Policy => ({
+      name: `withRetry${budgeted ? ' + shared RetryBudget' : ''}, Retry-After ${retryAfter ? 'on' : 'off'}`,
+      ours: true,
+      retryAfter,
+      make(url, token, counter, signal) {
+        const budget = budgeted ? new RetryBudget() : undefined;
+        const api = client(url, token, { adapter: counting(counter) });
+        return withBudget(
+          (fn) =>
+            withRetry(({ signal: s }) => fn(api, s), { ...(budget ? { budget } : {}), deadlineMs: 60_000, signal }),
+          budget,
+        );
+      },
+    })),
   ),
 ];
 
@@ -177,7 +191,10 @@ async function storm(
         } catch (e) {
           if (abort.signal.aborted) cut++;
           else gaveUp++;
-          const status = (e as { response?: { status?: number }; httpStatus?: number }).response?.status ?? (e as { httpStatus?: number }).httpStatus ?? 0;
+          const status =
+            (e as { response?: { status?: number }; httpStatus?: number }).response?.status ??
+            (e as { httpStatus?: number }).httpStatus ??
+            0;
           const key = `${status} ${(e as Error).name}`;
           errors.set(key, (errors.get(key) ?? 0) + 1);
         }
@@ -231,15 +248,58 @@ async function joinScenario(url: string, ctx: CaseContext): Promise<{ rows: Join
   const teacher = await user(url, 'joins.teacher@bench.school', { canCreateCourses: true });
   const codes: { id: string; code: string }[] = [];
   for (let c = 0; c < perStudent; c++) {
-    const course = await call<{ id: string; enrollmentCode?: string }>(url, 'POST', '/v1/courses', { name: `Join ${c}`, ownerId: 'me', courseState: 'ACTIVE' }, teacher.token);
-    if (!course.enrollmentCode) return { rows: [], note: 'courses.create returned no enrollmentCode: join scenario not run' };
+    const course = await call<{ id: string; enrollmentCode?: string }>(
+      url,
+      'POST',
+      '/v1/courses',
+      { name: `Join ${c}`, ownerId: 'me', courseState: 'ACTIVE' },
+      teacher.token,
+    );
+    if (!course.enrollmentCode)
+      return { rows: [], note: 'courses.create returned no enrollmentCode: join scenario not run' };
     codes.push({ id: course.id, code: course.enrollmentCode });
   }
-  const policies: { name: string; ours: boolean; wrap: (api: (c: Counter) => classroom_v1.Classroom, counter: Counter) => (fn: (api: classroom_v1.Classroom) => Promise<unknown>) => Promise<unknown> }[] = [
-    { name: 'withRetry (ours)', ours: true, wrap: (mk, c) => { const api = mk(c); const budget = new RetryBudget(); return (fn) => withRetry(() => fn(api), { budget, idempotent: false, deadlineMs: 30_000 }); } },
-    { name: 'gaxios + retryConfig() (ours)', ours: true, wrap: (mk, c) => { const api = mk(c); return (fn) => fn(api); } },
-    { name: 'gaxios defaults (retry: true)', ours: false, wrap: (mk, c) => { const api = mk(c); return (fn) => fn(api); } },
-    { name: 'p-retry defaults (cut at 4 s)', ours: false, wrap: (mk, c) => { const api = mk(c); return (fn) => pRetry(() => fn(api), { signal: AbortSignal.timeout(4000) }); } },
+  const policies: {
+    name: string;
+    ours: boolean;
+    wrap: (
+      api: (c: Counter) => classroom_v1.Classroom,
+      counter: Counter,
+    ) => (fn: (api: classroom_v1.Classroom) => Promise<unknown>) => Promise<unknown>;
+  }[] = [
+    {
+      name: 'withRetry (ours)',
+      ours: true,
+      wrap: (mk, c) => {
+        const api = mk(c);
+        const budget = new RetryBudget();
+        return (fn) => withRetry(() => fn(api), { budget, idempotent: false, deadlineMs: 30_000 });
+      },
+    },
+    {
+      name: 'gaxios + retryConfig() (ours)',
+      ours: true,
+      wrap: (mk, c) => {
+        const api = mk(c);
+        return (fn) => fn(api);
+      },
+    },
+    {
+      name: 'gaxios defaults (retry: true)',
+      ours: false,
+      wrap: (mk, c) => {
+        const api = mk(c);
+        return (fn) => fn(api);
+      },
+    },
+    {
+      name: 'p-retry defaults (cut at 4 s)',
+      ours: false,
+      wrap: (mk, c) => {
+        const api = mk(c);
+        return (fn) => pRetry(() => fn(api), { signal: AbortSignal.timeout(4000) });
+      },
+    },
   ];
   const rows: JoinResult[] = [];
   for (const [p, policy] of policies.entries()) {
@@ -253,16 +313,21 @@ async function joinScenario(url: string, ctx: CaseContext): Promise<{ rows: Join
         const student = await user(url, `joiner${p}.${s}@bench.school`, { canCreateCourses: false });
         for (const course of codes) {
           const counter = new Counter();
-          const extra =
-            policy.name.startsWith('gaxios + retryConfig')
-              ? { retryConfig: retryConfig({ deadlineMs: 30_000 }) }
-              : policy.name.startsWith('gaxios defaults')
-                ? { retry: true }
-                : {};
+          const extra = policy.name.startsWith('gaxios + retryConfig')
+            ? { retryConfig: retryConfig({ deadlineMs: 30_000 }) }
+            : policy.name.startsWith('gaxios defaults')
+              ? { retry: true }
+              : {};
           const make = (c: Counter) => client(url, student.token, { ...extra, adapter: counting(c) });
           const run = policy.wrap(make, counter);
           try {
-            await run((api) => api.courses.students.create({ courseId: course.id, enrollmentCode: course.code, requestBody: { userId: 'me' } }));
+            await run((api) =>
+              api.courses.students.create({
+                courseId: course.id,
+                enrollmentCode: course.code,
+                requestBody: { userId: 'me' },
+              }),
+            );
             joins++;
           } catch {
             refused++;
@@ -273,11 +338,21 @@ async function joinScenario(url: string, ctx: CaseContext): Promise<{ rows: Join
     );
     let serverCount: number | undefined;
     try {
-      serverCount = (await admin<{ matched: number }>(url, 'GET', '/requests?code=UserCourseJoinRateLimitReached&limit=1')).matched;
+      serverCount = (
+        await admin<{ matched: number }>(url, 'GET', '/requests?code=UserCourseJoinRateLimitReached&limit=1')
+      ).matched;
     } catch {
       serverCount = undefined;
     }
-    rows.push({ name: policy.name, ours: policy.ours, joins, refused, attemptsOnRefused, retries: attemptsOnRefused - refused, ...(serverCount !== undefined ? { serverCount } : {}) });
+    rows.push({
+      name: policy.name,
+      ours: policy.ours,
+      joins,
+      refused,
+      attemptsOnRefused,
+      retries: attemptsOnRefused - refused,
+      ...(serverCount !== undefined ? { serverCount } : {}),
+    });
   }
   return { rows };
 }
@@ -285,7 +360,7 @@ async function joinScenario(url: string, ctx: CaseContext): Promise<{ rows: Join
 /** Case 4: 20 workers × 20 calls against a 100-calls-per-window project quota, policy by policy. */
 export async function retry(ctx: CaseContext): Promise<CaseResult> {
   const shape = ctx.quick
-    ? { workers: 4, calls: 5, limit: 10, windowS: 1, timeLimitMs: 15_000 }
+    ? { workers: 3, calls: 4, limit: 8, windowS: 1, timeLimitMs: 15_000 }
     : { workers: 20, calls: 20, limit: 100, windowS: 2, timeLimitMs: 90_000 };
   const rate = shape.limit / shape.windowS;
   const physicalMs = ((shape.workers * shape.calls) / rate) * 1000;
@@ -301,15 +376,25 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
     try {
       await admin(url, 'GET', '/quota');
     } catch (e) {
-      notes.push(`GET /emulator/v1/quota failed (${(e as Error).message.slice(0, 120)}): Retry-After cannot be switched.`);
+      notes.push(
+        `GET /emulator/v1/quota failed (${(e as Error).message.slice(0, 120)}): Retry-After cannot be switched.`,
+      );
     }
     for (const policy of POLICIES) {
-      await admin(url, 'PATCH', '/limits', { projectQueriesPerMinute: shape.limit, quotaWindowSeconds: shape.windowS, userQueriesPerMinute: 1_000_000_000 });
+      await admin(url, 'PATCH', '/limits', {
+        projectQueriesPerMinute: shape.limit,
+        quotaWindowSeconds: shape.windowS,
+        userQueriesPerMinute: 1_000_000_000,
+      });
       await sleep(shape.windowS * 1000 + 300); // the moving window empties
-      ctx.log(`[retry] ${policy.name}: ${shape.workers} workers × ${shape.calls} calls, quota ${shape.limit} per ${shape.windowS} s`);
+      ctx.log(
+        `[retry] ${policy.name}: ${shape.workers} workers × ${shape.calls} calls, quota ${shape.limit} per ${shape.windowS} s`,
+      );
       const r = await storm(url, seeded.teacherToken, policy, shape, seeded.courseId);
       results.push(r);
-      ctx.log(`[retry]   ${r.completed}/${r.calls} completed in ${fmt(r.makespanMs / 1000, 2)} s, ${r.rejected429} × 429 of ${r.attempts} attempts`);
+      ctx.log(
+        `[retry]   ${r.completed}/${r.calls} completed in ${fmt(r.makespanMs / 1000, 2)} s, ${r.rejected429} × 429 of ${r.attempts} attempts`,
+      );
     }
     await unlimited(url);
     await admin(url, 'PATCH', '/quota', { retryAfter: false });
@@ -320,7 +405,7 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
   }
 
   const rows = results.map((r) => [
-    r.policy.name + (r.policy.diagnostic ? ' *(diagnostic)*' : r.policy.ours ? ' **(ours)**' : ''),
+    r.policy.name + (r.policy.ours ? ' **(ours)**' : ''),
     `${fmt((100 * r.completed) / r.calls, 1)} %`,
     fmt(r.makespanMs / 1000, 2),
     `${fmt(r.makespanMs / physicalMs, 2)}×`,
@@ -333,31 +418,45 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
     [...r.errors.entries()].map(([k, v]) => `${v}× ${k}`).join(', ') || '—',
   ]);
 
-  const byName = new Map(results.map((r) => [r.policy.name, r]));
-  for (const r of results.filter((x) => x.policy.ours && !x.policy.diagnostic)) {
+  for (const r of results.filter((x) => x.policy.ours)) {
     const ra = r.policy.retryAfter;
     const label = r.policy.name;
     const completedPct = (100 * r.completed) / r.calls;
     const ratio = r.makespanMs / physicalMs;
     const waste = (100 * r.rejected429) / Math.max(1, r.attempts);
-    // The same policy without its budget, to attribute give-ups.
-    const twin = byName.get(label.replace(' + budgetAdapter', ', no budget').replace(' + shared RetryBudget', ', no budget'));
     let why: string | undefined;
     if (r.gaveUp > 0) {
-      const denied = r.budget?.denied ?? 0;
-      why =
-        `${r.gaveUp} calls gave up with the 429` +
-        (denied > 0 ? `; the shared RetryBudget (10 % of calls + 10 retries/s) denied ${denied} retries` : '') +
-        (twin ? `; without the budget ${twin.gaveUp} gave up${twin.gaveUp > 0 ? ' (5 attempts of 0.5–8 s full-jitter backoff run out before the 8 s storm ends)' : ''}` : '');
+      const denied = Math.min(r.budget?.denied ?? 0, r.gaveUp);
+      const parts: string[] = [];
+      if (denied > 0)
+        parts.push(
+          `the shared RetryBudget denied ${denied} retries (it allows 10 % of calls + 10 retries/s; this storm needs about one retry per worker per window, ${fmt(shape.workers / shape.windowS, 0)}/s, and more without Retry-After)`,
+        );
+      if (r.gaveUp - denied > 0)
+        parts.push(
+          `${r.gaveUp - denied} ran out of the default 5 attempts (${ra ? 'Retry-After sleeps of whole seconds while other workers take the freed slots' : 'full-jitter delays of U[0, 0.5·2^(n−1)] s, at most 7.5 s in all, end before the queue ahead of them drains'})`,
+        );
+      why = `${r.gaveUp} calls gave up with the 429: ${parts.join('; ')}`;
     }
-    targets.push({ name: `completed — ${label}`, goal: '100 %', measured: `${fmt(completedPct, 1)} %`, met: r.completed === r.calls, ...(why ? { reason: why } : {}) });
+    const spread = `worker finish times ${fmt(Math.min(...r.workerFinishMs) / 1000, 1)}–${fmt(Math.max(...r.workerFinishMs) / 1000, 1)} s`;
+    targets.push({
+      name: `completed — ${label}`,
+      goal: '100 %',
+      measured: `${fmt(completedPct, 1)} %`,
+      met: r.completed === r.calls,
+      ...(why ? { reason: why } : {}),
+    });
     const ratioGoal = ra ? 1.1 : 1.25;
     targets.push({
       name: `makespan ÷ physical limit — ${label}`,
       goal: `≤ ${fmt(ratioGoal, 2)}×`,
       measured: `${fmt(ratio, 2)}×${r.completed < r.calls ? ' (not comparable: calls gave up)' : ''}`,
       met: ratio <= ratioGoal && r.completed === r.calls,
-      ...(r.completed < r.calls ? { reason: 'calls gave up early, so the makespan covers only part of the work' } : ratio > ratioGoal ? { reason: 'backoff sleeps leave quota unused after windows free up' } : {}),
+      ...(r.completed < r.calls
+        ? { reason: 'calls gave up early, so the makespan covers only part of the work' }
+        : ratio > ratioGoal
+          ? { reason: 'backoff sleeps leave quota unused after windows free up' }
+          : {}),
     });
     const wasteGoal = ra ? 2 : 10;
     targets.push({
@@ -378,7 +477,13 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
       goal: '≥ 0.98',
       measured: fmt(r.fairness, 3),
       met: r.fairness >= 0.98 && r.completed === r.calls,
-      ...(r.completed < r.calls ? { reason: 'workers whose calls gave up finish with less goodput' } : r.fairness < 0.98 ? { reason: 'workers that drew long backoffs finish well after the others' } : {}),
+      ...(r.completed < r.calls
+        ? { reason: `workers whose calls gave up have less goodput; ${spread}` }
+        : r.fairness < 0.98
+          ? {
+              reason: `${spread}: a worker asleep in a ${ra ? 'Retry-After' : 'backoff'} loses the freed slots to workers that arrive while the window has room`,
+            }
+          : {}),
     });
   }
   for (const j of joins.rows.filter((x) => x.ours)) {
@@ -387,10 +492,21 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
       goal: '0',
       measured: `${j.retries} (${j.refused} refused joins, ${j.attemptsOnRefused} attempts${j.serverCount !== undefined ? `; emulator log: ${j.serverCount}` : ''})`,
       met: j.refused > 0 && j.retries === 0,
-      ...(j.refused === 0 ? { reason: 'no join was refused: the scenario did not reach the limit' } : j.retries > 0 ? { reason: 'the policy re-sent a join the daily limit refused' } : {}),
+      ...(j.refused === 0
+        ? { reason: 'no join was refused: the scenario did not reach the limit' }
+        : j.retries > 0
+          ? { reason: 'the policy re-sent a join the daily limit refused' }
+          : {}),
     });
   }
-  if (joins.rows.length === 0) targets.push({ name: 'retries of UserCourseJoinRateLimitReached', goal: '0', measured: 'not measured', met: false, reason: joins.note ?? 'scenario failed' });
+  if (joins.rows.length === 0)
+    targets.push({
+      name: 'retries of UserCourseJoinRateLimitReached',
+      goal: '0',
+      measured: 'not measured',
+      met: false,
+      reason: joins.note ?? 'scenario failed',
+    });
 
   const svg = await renderSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -400,7 +516,13 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
       {
         width: 260,
         height: 220,
-        data: { values: results.map((r) => ({ policy: r.policy.name, completed: (100 * r.completed) / r.calls, ours: r.policy.ours ? 'ours' : 'others' })) },
+        data: {
+          values: results.map((r) => ({
+            policy: r.policy.name,
+            completed: (100 * r.completed) / r.calls,
+            ours: r.policy.ours ? 'ours' : 'others',
+          })),
+        },
         mark: 'bar',
         encoding: {
           y: { field: 'policy', type: 'nominal', sort: null, title: null },
@@ -413,7 +535,13 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
         height: 220,
         layer: [
           {
-            data: { values: results.map((r) => ({ policy: r.policy.name, ratio: r.makespanMs / physicalMs, ours: r.policy.ours ? 'ours' : 'others' })) },
+            data: {
+              values: results.map((r) => ({
+                policy: r.policy.name,
+                ratio: r.makespanMs / physicalMs,
+                ours: r.policy.ours ? 'ours' : 'others',
+              })),
+            },
             mark: 'bar',
             encoding: {
               y: { field: 'policy', type: 'nominal', sort: null, title: null, axis: { labels: false } },
@@ -421,13 +549,23 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
               color: { field: 'ours', type: 'nominal', title: null },
             },
           },
-          { data: { values: [{ x: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3] }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+          {
+            data: { values: [{ x: 1 }] },
+            mark: { type: 'rule', strokeDash: [4, 3] },
+            encoding: { x: { field: 'x', type: 'quantitative' } },
+          },
         ],
       },
       {
         width: 200,
         height: 220,
-        data: { values: results.map((r) => ({ policy: r.policy.name, waste: (100 * r.rejected429) / Math.max(1, r.attempts), ours: r.policy.ours ? 'ours' : 'others' })) },
+        data: {
+          values: results.map((r) => ({
+            policy: r.policy.name,
+            waste: (100 * r.rejected429) / Math.max(1, r.attempts),
+            ours: r.policy.ours ? 'ours' : 'others',
+          })),
+        },
         mark: 'bar',
         encoding: {
           y: { field: 'policy', type: 'nominal', sort: null, title: null, axis: { labels: false } },
@@ -442,19 +580,41 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
     `Storm: ${shape.workers} concurrent workers, each making ${shape.calls} sequential \`courses.get\` calls through the official \`@googleapis/classroom\` client, one token (one Cloud project) for all,`,
     `against an emulator in its own process with \`projectQueriesPerMinute: ${shape.limit}\` and \`quotaWindowSeconds: ${shape.windowS}\` (${shape.limit} calls per ${shape.windowS}-s moving window = ${fmt(rate, 0)} calls/s).`,
     `Physical limit = total calls ÷ quota rate = ${shape.workers * shape.calls} ÷ ${fmt(rate, 0)}/s = ${fmt(physicalMs / 1000, 2)} s (the first window's burst lets a perfect client finish slightly under it).`,
-    'Attempts and 429s are counted at the client by a gaxios `adapter` wrapped around every request (retries included); the emulator\'s request log (`GET /emulator/v1/requests?status=429`) is shown beside it.',
-    'Fairness: Jain\'s index over per-worker goodput (successful calls ÷ the worker\'s own finish time). Give-ups: calls that ended in an error; calls still running when the bench\'s time limit aborted the policy are counted separately.',
-    'Rows marked *diagnostic* run one of ours without its RetryBudget, to show what the budget changes; targets judge the documented setup (shared budget).',
+    "Attempts and 429s are counted at the client by a gaxios `adapter` wrapped around every request (retries included); the emulator's request log (`GET /emulator/v1/requests?status=429`) is shown beside it.",
+    "Fairness: Jain's index over per-worker goodput (successful calls ÷ the worker's own finish time). Give-ups: calls that ended in an error; calls still running when the bench's time limit aborted the policy are counted separately.",
+    'Ours are judged both as defaults (no budget: withRetry and retryConfig() make none unless given one) and as the README sets them up (one RetryBudget shared by all workers).',
     'Retry-After is switched with `PATCH /emulator/v1/quota {retryAfter}` (production sends none); each policy starts after the window has emptied, with a fresh RetryBudget where it uses one.',
     '',
-    table(['policy', 'completed', 'makespan (s)', '÷ physical limit', 'HTTP attempts', '429s (waste)', '429s in emulator log', 'Jain fairness', 'give-ups', 'RetryBudget retries', 'errors'], rows),
+    table(
+      [
+        'policy',
+        'completed',
+        'makespan (s)',
+        '÷ physical limit',
+        'HTTP attempts',
+        '429s (waste)',
+        '429s in emulator log',
+        'Jain fairness',
+        'give-ups',
+        'RetryBudget retries',
+        'errors',
+      ],
+      rows,
+    ),
     '',
     '![retry](retry.svg)',
     '',
     `Join limit: \`userDailyJoins: 2\`; ${ctx.quick ? 2 : 5} new students per policy each join 4 courses with the enrollment code (\`courses.students.create\`, userId \`me\`, POST), so 2 of their 4 joins are refused with 429 UserCourseJoinRateLimitReached. Retries = attempts on refused joins − refused joins.`,
     '',
     table(
-      ['policy', 'joins', 'refused', 'attempts on refused joins', 'retries', 'UserCourseJoinRateLimitReached in emulator log'],
+      [
+        'policy',
+        'joins',
+        'refused',
+        'attempts on refused joins',
+        'retries',
+        'UserCourseJoinRateLimitReached in emulator log',
+      ],
       joins.rows.map((j) => [j.name, j.joins, j.refused, j.attemptsOnRefused, j.retries, j.serverCount ?? '—']),
     ),
     '',

@@ -40,9 +40,16 @@ interface Phases {
   startMs?: number;
 }
 
-async function startOnce(command: { args: string[]; env?: Record<string, string> }, port: number, phases?: Phases[]): Promise<number> {
+async function startOnce(
+  command: { args: string[]; env?: Record<string, string> },
+  port: number,
+  phases?: Phases[],
+): Promise<number> {
   const t = performance.now();
-  const child = spawn(process.execPath, command.args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...command.env } });
+  const child = spawn(process.execPath, command.args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...command.env },
+  });
   let stdout = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   let stderr = '';
@@ -62,7 +69,10 @@ async function startOnce(command: { args: string[]; env?: Record<string, string>
           if (line && phases) {
             try {
               const ready = JSON.parse(line) as Phases;
-              phases.push({ ...(ready.importMs !== undefined ? { importMs: ready.importMs } : {}), ...(ready.startMs !== undefined ? { startMs: ready.startMs } : {}) });
+              phases.push({
+                ...(ready.importMs !== undefined ? { importMs: ready.importMs } : {}),
+                ...(ready.startMs !== undefined ? { startMs: ready.startMs } : {}),
+              });
             } catch {
               // not ours
             }
@@ -83,8 +93,8 @@ async function startOnce(command: { args: string[]; env?: Record<string, string>
 
 /** Case 2: process start to first health answer, and reset() of a seeded demo school. */
 export async function startup(ctx: CaseContext): Promise<CaseResult> {
-  const n = ctx.quick ? 3 : 10;
-  const resets = ctx.quick ? 5 : 30;
+  const n = ctx.quick ? 2 : 10;
+  const resets = ctx.quick ? 3 : 30;
   const targets: Target[] = [];
   const notes: string[] = [];
 
@@ -96,26 +106,50 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
   const cli = join(EMULATOR_DIST, 'cli.js');
   const starters: { name: string; command: (port: number) => { args: string[]; env?: Record<string, string> } }[] = [];
   if (existsSync(cli)) {
-    starters.push({ name: '`classroom-emulator start --port P` (dist/cli.js, demo school)', command: (port) => ({ args: [cli, 'start', '--port', String(port)] }) });
-    starters.push({ name: '`classroom-emulator start --port P --no-demo` (dist/cli.js, empty)', command: (port) => ({ args: [cli, 'start', '--port', String(port), '--no-demo'] }) });
+    starters.push({
+      name: '`classroom-emulator start --port P` (dist/cli.js, demo school)',
+      command: (port) => ({ args: [cli, 'start', '--port', String(port)] }),
+    });
+    starters.push({
+      name: '`classroom-emulator start --port P --no-demo` (dist/cli.js, empty)',
+      command: (port) => ({ args: [cli, 'start', '--port', String(port), '--no-demo'] }),
+    });
   } else {
-    notes.push('packages/emulator/dist/cli.js does not exist in this build: start time is measured with bench/servers/emulator.mjs only.');
+    notes.push(
+      'packages/emulator/dist/cli.js does not exist in this build: start time is measured with bench/servers/emulator.mjs only.',
+    );
   }
+  if (ctx.quick && starters.length > 1) starters.splice(0, 1); // quick: the empty start only
   starters.push({
     name: 'bench/servers/emulator.mjs (createEmulator, in-memory SQLite, demo school)',
-    command: (port) => ({ args: [SERVER], env: { BENCH_CONFIG: JSON.stringify({ store: 'memory', port, demo: true }) } }),
+    command: (port) => ({
+      args: [SERVER],
+      env: { BENCH_CONFIG: JSON.stringify({ store: 'memory', port, demo: true }) },
+    }),
   });
 
-  const startRows: (string | number)[][] = [[`\`node -e 0\` (reference, to exit)`, fmt(median(reference), 0), fmt(Math.min(...reference), 0), fmt(Math.max(...reference), 0), '—', '—', '—']];
+  const startRows: (string | number)[][] = [
+    [
+      `\`node -e 0\` (reference, to exit)`,
+      fmt(median(reference), 0),
+      fmt(Math.min(...reference), 0),
+      fmt(Math.max(...reference), 0),
+      '—',
+      '—',
+      '—',
+    ],
+  ];
   for (const starter of starters) {
     const times: number[] = [];
     const phases: Phases[] = [];
     let failure: string | undefined;
-    try {
-      const port = await freePort();
-      await startOnce(starter.command(port), port); // priming run (file cache), not counted
-    } catch {
-      // reported by the measured runs below
+    if (!ctx.quick) {
+      try {
+        const port = await freePort();
+        await startOnce(starter.command(port), port); // priming run (file cache), not counted
+      } catch {
+        // reported by the measured runs below
+      }
     }
     for (let i = 0; i < n && !failure; i++) {
       const port = await freePort();
@@ -131,11 +165,21 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
     const breakdown = Number.isFinite(importMs)
       ? `; inside the process: importing dist/index.js ${fmt(importMs, 0)} ms, createEmulator (store, migrations, demo seed, listen) ${fmt(readyMs - importMs, 0)} ms, the rest is Node's own start and the first request`
       : '';
-    startRows.push([starter.name, fmt(med, 0), fmt(Math.min(...times), 0), fmt(Math.max(...times), 0), `${fmt(med / median(reference), 1)}×`, Number.isFinite(importMs) ? fmt(importMs, 0) : '—', Number.isFinite(readyMs) ? fmt(readyMs - importMs, 0) : '—']);
+    startRows.push([
+      starter.name,
+      fmt(med, 0),
+      fmt(Math.min(...times), 0),
+      fmt(Math.max(...times), 0),
+      `${fmt(med / median(reference), 1)}×`,
+      Number.isFinite(importMs) ? fmt(importMs, 0) : '—',
+      Number.isFinite(readyMs) ? fmt(readyMs - importMs, 0) : '—',
+    ]);
     targets.push({
       name: `start to first health answer — ${starter.name}`,
       goal: '≤ 500 ms (median)',
-      measured: failure ? `failed: ${failure.slice(0, 120)}` : `${fmt(med, 0)} ms (node -e 0: ${fmt(median(reference), 0)} ms)`,
+      measured: failure
+        ? `failed: ${failure.slice(0, 120)}`
+        : `${fmt(med, 0)} ms (node -e 0: ${fmt(median(reference), 0)} ms)`,
       met: !failure && med <= 500,
       ...(failure ? { reason: failure.slice(0, 200) } : med > 500 ? { reason: `over the target${breakdown}` } : {}),
     });
@@ -144,21 +188,52 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
   // Where the start goes: each runtime dependency imported alone in a fresh process, median of 3.
   const importRows: (string | number)[][] = [];
   const emulatorRequire = join(EMULATOR_DIST, '..');
-  for (const specifier of ['fastify', 'kysely', 'better-sqlite3', 'pg', 'ajv', 'ajv-formats', 'yaml', 'classroom-errors', './dist/index.js']) {
+  const modules = ctx.quick
+    ? ['fastify', './dist/index.js']
+    : [
+        'fastify',
+        'kysely',
+        'better-sqlite3',
+        'pg',
+        'ajv',
+        'ajv-formats',
+        'yaml',
+        'classroom-errors',
+        './dist/index.js',
+      ];
+  for (const specifier of modules) {
     const times: number[] = [];
     for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
       times.push(await importTime(emulatorRequire, specifier));
     }
-    importRows.push([specifier === './dist/index.js' ? 'packages/emulator/dist/index.js (everything)' : specifier, fmt(median(times), 0)]);
+    importRows.push([
+      specifier === './dist/index.js' ? 'packages/emulator/dist/index.js (everything)' : specifier,
+      fmt(median(times), 0),
+    ]);
   }
 
   // Reset, per store.
-  const stores: { name: string; config: Record<string, unknown>; cleanup?: () => Promise<void> }[] = [{ name: 'SQLite (memory)', config: { store: 'memory' } }];
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-reset-'));
-  stores.push({ name: 'SQLite (file)', config: { store: 'file', dataDir }, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) });
-  const pg = await postgresReachable();
+  const stores: { name: string; config: Record<string, unknown>; cleanup?: () => Promise<void> }[] = [
+    { name: 'SQLite (memory)', config: { store: 'memory' } },
+  ];
+  if (!ctx.quick) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-reset-'));
+    stores.push({
+      name: 'SQLite (file)',
+      config: { store: 'file', dataDir },
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    });
+  }
+  const pg = ctx.quick
+    ? ({ ok: false, reason: 'quick mode: SQLite in memory only' } as const)
+    : await postgresReachable();
   const schema = uniqueSchema('rs');
-  if (pg.ok) stores.push({ name: 'PostgreSQL', config: { store: 'postgres', pgUrl: PG_URL, schema }, cleanup: () => dropSchema(schema) });
+  if (pg.ok)
+    stores.push({
+      name: 'PostgreSQL',
+      config: { store: 'postgres', pgUrl: PG_URL, schema },
+      cleanup: () => dropSchema(schema),
+    });
   else notes.push(`PostgreSQL skipped: ${pg.reason}`);
 
   const resetRows: (string | number)[][] = [];
@@ -174,9 +249,10 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
       };
       const statements = async () => {
         child.send({ cmd: 'stats' });
-        return (await child.next<{ stats: { sqlStatements: number } }>((m) => 'stats' in m, 10_000)).stats.sqlStatements;
+        return (await child.next<{ stats: { sqlStatements: number } }>((m) => 'stats' in m, 10_000)).stats
+          .sqlStatements;
       };
-      for (let i = 0; i < 3; i++) await timed({ demo: true });
+      for (let i = 0; i < (ctx.quick ? 1 : 3); i++) await timed({ demo: true });
       const demoTimes: number[] = [];
       let before = await statements();
       for (let i = 0; i < resets; i++) demoTimes.push(await timed({ demo: true }));
@@ -195,7 +271,15 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
         ['reset {} (wipe a seeded demo school)', plainTimes, plainStatements],
       ] as const) {
         const med = median(times);
-        resetRows.push([store.name, kind, users.users.length, fmt(med, 1), fmt(percentile(times, 90), 1), fmt(Math.max(...times), 1), fmt(perReset, 0)]);
+        resetRows.push([
+          store.name,
+          kind,
+          users.users.length,
+          fmt(med, 1),
+          fmt(percentile(times, 90), 1),
+          fmt(Math.max(...times), 1),
+          fmt(perReset, 0),
+        ]);
         targets.push({
           name: `${kind} — ${store.name}`,
           goal: '≤ 20 ms (median)',
@@ -212,7 +296,13 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
       }
     } catch (e) {
       notes.push(`${store.name}: ${(e as Error).message.split('\n')[0]}`);
-      targets.push({ name: `reset — ${store.name}`, goal: '≤ 20 ms', measured: 'not measured', met: false, reason: (e as Error).message.split('\n')[0]! });
+      targets.push({
+        name: `reset — ${store.name}`,
+        goal: '≤ 20 ms',
+        measured: 'not measured',
+        met: false,
+        reason: (e as Error).message.split('\n')[0]!,
+      });
     } finally {
       await child.stop();
       await store.cleanup?.();
@@ -222,7 +312,18 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
   const markdown = [
     `Start: spawn → first HTTP 200 from \`GET /emulator/v1/health\` (polled every 2 ms on a port chosen beforehand), median of ${n} after one priming run; the reference is \`node -e 0\` from spawn to exit.`,
     '',
-    table(['command', 'median (ms)', 'min (ms)', 'max (ms)', '÷ node -e 0', 'import dist/index.js (ms, median)', 'createEmulator → listening (ms, median)'], startRows),
+    table(
+      [
+        'command',
+        'median (ms)',
+        'min (ms)',
+        'max (ms)',
+        '÷ node -e 0',
+        'import dist/index.js (ms, median)',
+        'createEmulator → listening (ms, median)',
+      ],
+      startRows,
+    ),
     '',
     'Where the time goes: each runtime dependency of the emulator imported alone in a fresh process (from packages/emulator, median), the emulator last.',
     '',
@@ -230,7 +331,10 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
     '',
     `Reset: \`POST /emulator/v1/reset\` timed from the bench process (HTTP round trip included) against an emulator in its own process, 3 warm-ups then ${resets} resets; a plain reset always follows an untimed \`{demo:true}\` one, so it wipes a seeded demo school.`,
     '',
-    table(['store', 'reset', 'demo users', 'median (ms)', 'p90 (ms)', 'max (ms)', 'SQL statements per reset'], resetRows),
+    table(
+      ['store', 'reset', 'demo users', 'median (ms)', 'p90 (ms)', 'max (ms)', 'SQL statements per reset'],
+      resetRows,
+    ),
     '',
     ...notes.map((x) => `- ${x}`),
     '',
@@ -239,12 +343,14 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
   return { title: 'Start and reset', markdown, targets };
 }
 
-
 /** Milliseconds to import one module in a fresh Node process, measured inside it. */
 function importTime(cwd: string, specifier: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const code = `const t=performance.now();import(${JSON.stringify(specifier)}).then(()=>{process.stdout.write(String(performance.now()-t));process.exit(0)})`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.once('error', reject);

@@ -71,7 +71,9 @@ async function cost(server: ReturnType<typeof spawnJson>, url: string, token: st
   const cpu = after.userCpuMs + after.systemCpuMs - before.userCpuMs - before.systemCpuMs;
   return {
     cpuUsPerRequest: (cpu * 1000) / n,
-    ...(after.sqlStatements !== undefined && before.sqlStatements !== undefined ? { statementsPerRequest: (after.sqlStatements - before.sqlStatements) / n } : {}),
+    ...(after.sqlStatements !== undefined && before.sqlStatements !== undefined
+      ? { statementsPerRequest: (after.sqlStatements - before.sqlStatements) / n }
+      : {}),
   };
 }
 
@@ -99,11 +101,24 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
   const notes: string[] = [];
 
   stores.push({ name: 'SQLite (memory)', config: () => ({ store: 'memory' }) });
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
-  stores.push({ name: 'SQLite (file)', config: () => ({ store: 'file', dataDir }), cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) });
-  const pg = await postgresReachable();
+  if (!ctx.quick) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
+    stores.push({
+      name: 'SQLite (file)',
+      config: () => ({ store: 'file', dataDir }),
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    });
+  }
+  const pg = ctx.quick
+    ? ({ ok: false, reason: 'quick mode: SQLite in memory only' } as const)
+    : await postgresReachable();
   const schema = uniqueSchema('tp');
-  if (pg.ok) stores.push({ name: 'PostgreSQL', config: () => ({ store: 'postgres', pgUrl: PG_URL, schema }), cleanup: () => dropSchema(schema) });
+  if (pg.ok)
+    stores.push({
+      name: 'PostgreSQL',
+      config: () => ({ store: 'postgres', pgUrl: PG_URL, schema }),
+      cleanup: () => dropSchema(schema),
+    });
   else {
     notes.push(`PostgreSQL skipped: ${pg.reason}`);
     ctx.log(`[throughput] PostgreSQL skipped: ${pg.reason}`);
@@ -139,13 +154,21 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
           continue;
         }
         const headers = { authorization: `Bearer ${token}` };
-        ctx.log(`[throughput] ${store.name} ${endpoint.name}: emulator at full speed (${connections} connections, ${duration} s)`);
+        ctx.log(
+          `[throughput] ${store.name} ${endpoint.name}: emulator at full speed (${connections} connections, ${duration} s)`,
+        );
         row.emulator = await load({ url: `${url}${endpoint.path}`, headers, connections, duration, warmup });
         ctx.log(`[throughput] ${store.name} ${endpoint.name}: bare node:http at full speed`);
         row.bare = await load({ url: `${bareUrl}${endpoint.path}`, headers, connections, duration, warmup });
         const rate = Math.max(1, Math.floor(row.emulator.rps / 2));
         ctx.log(`[throughput] ${store.name} ${endpoint.name}: emulator at a fixed ${rate} req/s`);
-        row.half = await load({ url: `${url}${endpoint.path}`, headers, connections, duration: ctx.quick ? duration : Math.max(duration, 5), overallRate: rate });
+        row.half = await load({
+          url: `${url}${endpoint.path}`,
+          headers,
+          connections,
+          duration: ctx.quick ? duration : Math.max(duration, 5),
+          overallRate: rate,
+        });
         const probes = ctx.quick ? 50 : 500;
         row.emulatorCost = await cost(emulator, `${url}${endpoint.path}`, token, probes);
         row.bareCost = await cost(bare, `${bareUrl}${endpoint.path}`, token, probes);
@@ -164,8 +187,20 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
   for (const row of rows) {
     const label = `${row.endpoint}, ${row.store}`;
     if (!row.emulator || !row.bare || !row.half) {
-      targets.push({ name: `req/s ≥ 0.5× bare — ${label}`, goal: '≥ 0.50×', measured: 'not measured', met: false, reason: row.note ?? 'no result' });
-      targets.push({ name: `p99 at half rate — ${label}`, goal: '< 10 ms', measured: 'not measured', met: false, reason: row.note ?? 'no result' });
+      targets.push({
+        name: `req/s ≥ 0.5× bare — ${label}`,
+        goal: '≥ 0.50×',
+        measured: 'not measured',
+        met: false,
+        reason: row.note ?? 'no result',
+      });
+      targets.push({
+        name: `p99 at half rate — ${label}`,
+        goal: '< 10 ms',
+        measured: 'not measured',
+        met: false,
+        reason: row.note ?? 'no result',
+      });
       continue;
     }
     const ratio = row.emulator.rps / row.bare.rps;
@@ -179,8 +214,12 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
         ? {
             reason:
               `server CPU per request ${fmt(row.emulatorCost?.cpuUsPerRequest ?? NaN, 0)} µs vs ${fmt(row.bareCost?.cpuUsPerRequest ?? NaN, 0)} µs bare` +
-              (row.emulatorCost?.statementsPerRequest !== undefined ? `; ${fmt(row.emulatorCost.statementsPerRequest, 1)} SQL statements per request` : '') +
-              (row.store === 'PostgreSQL' ? '; each a round trip to the database, and the quota row lock serializes requests of one project' : ''),
+              (row.emulatorCost?.statementsPerRequest !== undefined
+                ? `; ${fmt(row.emulatorCost.statementsPerRequest, 1)} SQL statements per request`
+                : '') +
+              (row.store === 'PostgreSQL'
+                ? '; each a round trip to the database, and the quota row lock serializes requests of one project'
+                : ''),
           }
         : {}),
       ...(errs > 0 ? { reason: `${errs} non-2xx or errors during the run` } : {}),
@@ -195,7 +234,20 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
   }
 
   const results = table(
-    ['store', 'endpoint', 'body bytes', 'emulator req/s', 'bare node:http req/s', 'ratio', 'emulator p50 / p99 at max (ms)', 'fixed rate (req/s)', 'p50 / p99 at half rate (ms)', 'non-2xx', 'server CPU µs/req (emulator / bare)', 'SQL statements/req'],
+    [
+      'store',
+      'endpoint',
+      'body bytes',
+      'emulator req/s',
+      'bare node:http req/s',
+      'ratio',
+      'emulator p50 / p99 at max (ms)',
+      'fixed rate (req/s)',
+      'p50 / p99 at half rate (ms)',
+      'non-2xx',
+      'server CPU µs/req (emulator / bare)',
+      'SQL statements/req',
+    ],
     rows.map((r) =>
       r.emulator && r.bare && r.half
         ? [
@@ -223,7 +275,7 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
     `Half rate: a second autocannon run with \`overallRate\` = ½ of the emulator's measured maximum, same ${connections} connections, ${ctx.quick ? duration : Math.max(duration, 5)} s.`,
     'Both servers share the 2 cores with the load generator, so ratios matter more than absolute numbers.',
     'Server cost: CPU time (`process.resourceUsage()`, user + system) of the server process over sequential keep-alive requests from the bench process, divided by their number; SQL statements counted by wrapping better-sqlite3 `prepare` and pg `Client#query` inside the emulator process.',
-    'Latency percentiles are autocannon\'s, in whole milliseconds.',
+    "Latency percentiles are autocannon's, in whole milliseconds.",
   ];
 
   const chartRows = rows.flatMap((r) =>
@@ -234,7 +286,9 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
         ]
       : [],
   );
-  const p99Rows = rows.flatMap((r) => (r.half ? [{ case: `${r.endpoint} · ${r.store}`, p99: r.half.latency.p99 }] : []));
+  const p99Rows = rows.flatMap((r) =>
+    r.half ? [{ case: `${r.endpoint} · ${r.store}`, p99: r.half.latency.p99 }] : [],
+  );
   const svg = await renderSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: chartConfig,
@@ -265,7 +319,11 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
               color: { value: '#e45756' },
             },
           },
-          { data: { values: [{ target: 10 }] }, mark: { type: 'rule', strokeDash: [4, 3] }, encoding: { x: { field: 'target', type: 'quantitative' } } },
+          {
+            data: { values: [{ target: 10 }] },
+            mark: { type: 'rule', strokeDash: [4, 3] },
+            encoding: { x: { field: 'target', type: 'quantitative' } },
+          },
         ],
       },
     ],
@@ -273,7 +331,16 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
 
   return {
     title: 'Throughput',
-    markdown: [results, '', ...method.map((m) => `- ${m}`), ...notes.map((n) => `- ${n}`), '', '![throughput](throughput.svg)', '', targetsTable(targets)].join('\n'),
+    markdown: [
+      results,
+      '',
+      ...method.map((m) => `- ${m}`),
+      ...notes.map((n) => `- ${n}`),
+      '',
+      '![throughput](throughput.svg)',
+      '',
+      targetsTable(targets),
+    ].join('\n'),
     files: { 'throughput.svg': svg },
     targets,
   };

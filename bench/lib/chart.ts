@@ -13,5 +13,13 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-const FONT = { font: 'Helvetica, Arial, sans-serif', labelFont: 'Helvetica, Arial, sans-serif', titleFont: 'Helvetica, Arial, sans-serif' };
-export const chartConfig = { font: FONT.font, axis: { labelFont: FONT.labelFont, titleFont: FONT.titleFont }, legend: { labelFont: FONT.labelFont, titleFont: FONT.titleFont } };
+const FONT = {
+  font: 'Helvetica, Arial, sans-serif',
+  labelFont: 'Helvetica, Arial, sans-serif',
+  titleFont: 'Helvetica, Arial, sans-serif',
+};
+export const chartConfig = {
+  font: FONT.font,
+  axis: { labelFont: FONT.labelFont, titleFont: FONT.titleFont },
+  legend: { labelFont: FONT.labelFont, titleFont: FONT.titleFont },
+};

@@ -140,7 +140,11 @@ export interface JsonChild {
  * Spawns `node script` with `config` as JSON in BENCH_CONFIG. Lines on stdout that parse as JSON objects
  * are messages; anything else is passed to `log`.
  */
-export function spawnJson(script: string, config: unknown, options: { log?: (line: string) => void; nodeArgs?: string[] } = {}): JsonChild {
+export function spawnJson(
+  script: string,
+  config: unknown,
+  options: { log?: (line: string) => void; nodeArgs?: string[] } = {},
+): JsonChild {
   installExitHook();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     cwd: ROOT,
@@ -149,7 +153,8 @@ export function spawnJson(script: string, config: unknown, options: { log?: (lin
   });
   live.add(child);
   const queue: Record<string, unknown>[] = [];
-  const waiters: { match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] =
+    [];
   const listeners: ((m: Record<string, unknown>) => void)[] = [];
   let errText = '';
   let exited: { code: number | null; signal: string | null } | undefined;
@@ -201,7 +206,11 @@ export function spawnJson(script: string, config: unknown, options: { log?: (lin
         };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`${script}: no message in ${timeoutMs} ms${exited ? ` (exited ${exited.code ?? exited.signal})` : ''}\n${errText.slice(-3000)}`));
+          reject(
+            new Error(
+              `${script}: no message in ${timeoutMs} ms${exited ? ` (exited ${exited.code ?? exited.signal})` : ''}\n${errText.slice(-3000)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
         void whenExited().then(() => {
@@ -210,7 +219,11 @@ export function spawnJson(script: string, config: unknown, options: { log?: (lin
             if (!waiters.includes(waiter)) return;
             waiters.splice(waiters.indexOf(waiter), 1);
             clearTimeout(timer);
-            reject(new Error(`${script} exited (${exited?.code ?? exited?.signal}) before answering\n${errText.slice(-3000)}`));
+            reject(
+              new Error(
+                `${script} exited (${exited?.code ?? exited?.signal}) before answering\n${errText.slice(-3000)}`,
+              ),
+            );
           }, 200);
         });
       });
@@ -235,7 +248,10 @@ export function spawnJson(script: string, config: unknown, options: { log?: (lin
 }
 
 /** The PostgreSQL URL the bench uses, and whether a server answers there. */
-export const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.CLASSROOM_EMULATOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.CLASSROOM_EMULATOR_TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
 
 export async function postgresReachable(): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
@@ -246,7 +262,10 @@ export async function postgresReachable(): Promise<{ ok: true } | { ok: false; r
     await client.end();
     return { ok: true };
   } catch (e) {
-    return { ok: false, reason: `PostgreSQL unreachable at ${PG_URL.replace(/\/\/[^@]*@/, '//')}: ${(e as Error).message}` };
+    return {
+      ok: false,
+      reason: `PostgreSQL unreachable at ${PG_URL.replace(/\/\/[^@]*@/, '//')}: ${(e as Error).message}`,
+    };
   }
 }
 

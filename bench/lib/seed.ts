@@ -10,7 +10,13 @@ export class HttpError extends Error {
   }
 }
 
-export async function call<T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
@@ -24,9 +30,14 @@ export async function call<T = Record<string, unknown>>(base: string, method: st
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-export const admin = <T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown) => call<T>(base, method, `/emulator/v1${path}`, body);
+export const admin = <T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown) =>
+  call<T>(base, method, `/emulator/v1${path}`, body);
 
-export async function user(base: string, email: string, extra: Record<string, unknown> = {}): Promise<{ id: string; token: string }> {
+export async function user(
+  base: string,
+  email: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; token: string }> {
   const created = await admin<{ id: string }>(base, 'POST', '/users', { email, ...extra });
   const { accessToken } = await admin<{ accessToken: string }>(base, 'POST', '/tokens', { user: email });
   return { id: created.id, token: accessToken };
@@ -56,10 +67,24 @@ export interface SeededCourse {
  * Creates a teacher, a domain admin, an ACTIVE course and `students` students in it (admin users, then
  * courses.students.create by the domain admin). `tag` keeps emails unique.
  */
-export async function seedCourse(base: string, tag: string, students: number, shared?: { teacherToken: string; adminToken: string }): Promise<SeededCourse> {
-  const teacherToken = shared?.teacherToken ?? (await user(base, `teacher.${tag}@bench.school`, { name: 'Bench Teacher', canCreateCourses: true })).token;
-  const adminToken = shared?.adminToken ?? (await user(base, `admin.${tag}@bench.school`, { name: 'Bench Admin', admin: true })).token;
-  const course = await call<{ id: string }>(base, 'POST', '/v1/courses', { name: `Bench ${tag}`, section: 'Period 1', ownerId: 'me', courseState: 'ACTIVE' }, teacherToken);
+export async function seedCourse(
+  base: string,
+  tag: string,
+  students: number,
+  shared?: { teacherToken: string; adminToken: string },
+): Promise<SeededCourse> {
+  const teacherToken =
+    shared?.teacherToken ??
+    (await user(base, `teacher.${tag}@bench.school`, { name: 'Bench Teacher', canCreateCourses: true })).token;
+  const adminToken =
+    shared?.adminToken ?? (await user(base, `admin.${tag}@bench.school`, { name: 'Bench Admin', admin: true })).token;
+  const course = await call<{ id: string }>(
+    base,
+    'POST',
+    '/v1/courses',
+    { name: `Bench ${tag}`, section: 'Period 1', ownerId: 'me', courseState: 'ACTIVE' },
+    teacherToken,
+  );
   let added = 0;
   let via = 'admin users + courses.students.create (domain admin)';
   try {

@@ -6,7 +6,11 @@ import { createServer } from 'node:http';
 const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}');
 const routes = new Map();
 for (const route of config.routes ?? []) {
-  routes.set(route.path, { status: route.status, headers: route.headers, body: Buffer.from(route.bodyBase64, 'base64') });
+  routes.set(route.path, {
+    status: route.status,
+    headers: route.headers,
+    body: Buffer.from(route.bodyBase64, 'base64'),
+  });
 }
 
 const server = createServer((request, response) => {
@@ -24,13 +28,17 @@ const server = createServer((request, response) => {
 server.keepAliveTimeout = 72_000;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${address.port}`, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ready: true, url: `http://127.0.0.1:${address.port}`, pid: process.pid })}\n`,
+  );
 });
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   if (!chunk.includes('"stats"')) return;
   const usage = process.resourceUsage();
-  process.stdout.write(`${JSON.stringify({ stats: { userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ stats: { userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 } })}\n`,
+  );
 });
 process.stdin.on('end', () => server.close(() => process.exit(0)));
 process.on('SIGTERM', () => process.exit(0));

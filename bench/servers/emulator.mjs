@@ -52,10 +52,23 @@ const emulator = await createEmulator({
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const stats = () => {
   const usage = process.resourceUsage();
-  return { sqlStatements: sql.statements, maxRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 };
+  return {
+    sqlStatements: sql.statements,
+    maxRssBytes: usage.maxRSS * 1024,
+    rssBytes: process.memoryUsage().rss,
+    userCpuMs: usage.userCPUTime / 1000,
+    systemCpuMs: usage.systemCPUTime / 1000,
+  };
 };
 
-say({ ready: true, url: emulator.url, pid: process.pid, importMs: importedMs, startMs: performance.now() - started, hasFixtures: existsSync(new URL('seed/fixture.js', dist)) });
+say({
+  ready: true,
+  url: emulator.url,
+  pid: process.pid,
+  importMs: importedMs,
+  startMs: performance.now() - started,
+  hasFixtures: existsSync(new URL('seed/fixture.js', dist)),
+});
 
 let closing = false;
 const close = async () => {

@@ -10,7 +10,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -28,7 +31,11 @@ const CASES: [name: string, title: string, table: RegExp][] = [
   ['throughput', '# Throughput (quick mode)', /\| SQLite \(memory\) \| courses\.get \| \d+ \| [\d,]+ \| [\d,]+ \|/],
   ['startup', '# Start and reset (quick mode)', /\| SQLite \(memory\) \| reset \{\} \(wipe a seeded demo school\) \|/],
   ['district', '# District scale (quick mode)', /\| SQLite \(memory\) \| 30 \| 34 pages, 1000 students \|/],
-  ['retry', '# Retry under a quota storm (quick mode)', /\| withRetry \+ shared RetryBudget, Retry-After on \*\*\(ours\)\*\* \| [\d.]+ % \|/],
+  [
+    'retry',
+    '# Retry under a quota storm (quick mode)',
+    /\| withRetry \+ shared RetryBudget, Retry-After on \*\*\(ours\)\*\* \| [\d.]+ % \|/,
+  ],
 ];
 
 describe('npm run bench -- --quick', () => {
