@@ -4,6 +4,7 @@ import { failure, officialClient, person, startEmulator, STORES, type Person } f
 function wire(code: number, status: string, reason: string, message: string, details?: unknown[]) {
   return { error: { code, message, errors: [{ message, domain: 'global', reason }], status, ...(details ? { details } : {}) } };
 }
+const UNKNOWN_COURSE = wire(404, 'NOT_FOUND', 'notFound', 'Requested entity was not found.');
 const denied = (text: string) => wire(403, 'PERMISSION_DENIED', 'forbidden', text);
 const invalid = (text: string, field: string) =>
   wire(400, 'INVALID_ARGUMENT', 'invalid', text, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: text }] }]);
@@ -53,7 +54,7 @@ describe.each(STORES)('courses.aliases on $name', ({ options }) => {
     expect(await aliasesSeenBy(teacher)).toContain('d:sis-1001');
     // The alias lives in aliases.example: a member from another domain neither sees nor resolves it.
     expect(await aliasesSeenBy(foreignTeacher)).not.toContain('d:sis-1001');
-    expect((await failure(foreignTeacher.api.courses.get({ id: 'd:sis-1001' }))).status).toBe(404);
+    expect((await failure(foreignTeacher.api.courses.get({ id: 'd:sis-1001' }))).body).toEqual(UNKNOWN_COURSE);
   });
 
   it('a teacher creates a project alias, visible only from that Cloud project', async () => {
@@ -61,7 +62,7 @@ describe.each(STORES)('courses.aliases on $name', ({ options }) => {
     expect((await teacher.api.courses.get({ id: 'p:lms-77' })).data.id).toBe(courseId);
     const { accessToken } = await emulator.admin.mintToken({ user: teacher.email, project: 'another-app' });
     const elsewhere = officialClient(emulator, accessToken);
-    expect((await failure(elsewhere.courses.get({ id: 'p:lms-77' }))).status).toBe(404);
+    expect((await failure(elsewhere.courses.get({ id: 'p:lms-77' }))).body).toEqual(UNKNOWN_COURSE);
     const listed = await elsewhere.courses.aliases.list({ courseId });
     expect((listed.data.aliases ?? []).map((a) => a.alias)).toEqual(['d:sis-1001']);
     // The same name is free in the other project.
@@ -145,7 +146,7 @@ describe.each(STORES)('courses.aliases on $name', ({ options }) => {
     await coteacher.api.courses.aliases.create({ courseId: 'd:sis-1001', requestBody: { alias: 'p:to-remove' } });
     expect(await aliasesSeenBy(coteacher)).toEqual(['d:sis-1001', 'p:lms-77', 'p:to-remove']);
     await coteacher.api.courses.aliases.delete({ courseId, alias: 'p:to-remove' });
-    expect((await failure(coteacher.api.courses.get({ id: 'p:to-remove' }))).status).toBe(404);
+    expect((await failure(coteacher.api.courses.get({ id: 'p:to-remove' }))).body).toEqual(UNKNOWN_COURSE);
     expect((await failure(teacher.api.courses.aliases.delete({ courseId, alias: 'd:sis-1001' }))).body).toEqual(
       denied('Only a domain administrator can manage domain aliases.'),
     );
