@@ -350,7 +350,9 @@ describe.each(STORES)('guardians and guardian invitations on $name', ({ options 
       const results = await Promise.allSettled([1, 2, 3, 4, 5, 6, 7, 8].map((i) => invite(teacher, kid.id, `racer${i}@family.example`)));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
       for (const lost of results.filter((r) => r.status === 'rejected')) {
-        expect((await failure(Promise.reject((lost as PromiseRejectedResult).reason))).status).toBe(429);
+        expect((await failure(Promise.reject((lost as PromiseRejectedResult).reason))).body).toEqual(
+          wire(429, 'RESOURCE_EXHAUSTED', 'rateLimitExceeded', 'The student already has 3 guardians or pending guardian invitations, the most allowed.'),
+        );
       }
       expect(await invitationsOf(kid)).toHaveLength(3);
       const [first] = await invitationsOf(kid);
