@@ -49,6 +49,8 @@ interface Cost {
 }
 
 interface Stats {
+  loopDelayMs?: { p50: number; p99: number; max: number };
+  gc?: { count: number; totalMs: number; maxMs: number };
   userCpuMs: number;
   systemCpuMs: number;
   sqlStatements?: number;
@@ -78,6 +80,8 @@ async function cost(server: ReturnType<typeof spawnJson>, url: string, token: st
 }
 
 interface Row {
+  /** The emulator process during the half-rate run. */
+  halfStats?: Stats;
   emulatorCost?: Cost;
   bareCost?: Cost;
   store: string;
@@ -162,6 +166,8 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
         row.bare = await load({ url: `${bareUrl}${endpoint.path}`, headers, connections, duration, warmup });
         const rate = Math.max(1, Math.floor(row.emulator.rps / 2));
         ctx.log(`[throughput] ${store.name} ${endpoint.name}: emulator at a fixed ${rate} req/s`);
+        emulator.send({ cmd: 'stats', reset: true });
+        await emulator.next((m) => 'stats' in m, 10_000);
         row.half = await load({
           url: `${url}${endpoint.path}`,
           headers,
@@ -169,6 +175,8 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
           duration: ctx.quick ? duration : Math.max(duration, 5),
           overallRate: rate,
         });
+        emulator.send({ cmd: 'stats' });
+        row.halfStats = (await emulator.next<{ stats: Stats }>((m) => 'stats' in m, 10_000)).stats;
         const probes = ctx.quick ? 50 : 500;
         row.emulatorCost = await cost(emulator, `${url}${endpoint.path}`, token, probes);
         row.bareCost = await cost(bare, `${bareUrl}${endpoint.path}`, token, probes);
@@ -229,7 +237,18 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
       goal: '< 10 ms',
       measured: `${fmt(row.half.latency.p99, 1)} ms at ${fmtInt(row.half.rps)} req/s`,
       met: row.half.latency.p99 < 10,
-      ...(row.half.latency.p99 >= 10 ? { reason: 'tail latency above 10 ms at half the maximum rate' } : {}),
+      ...(row.half.latency.p99 >= 10
+        ? {
+            reason:
+              `p50 ${fmt(row.half.latency.p50, 0)} ms, max ${fmt(row.half.latency.max, 0)} ms` +
+              (row.halfStats?.loopDelayMs
+                ? `; in the emulator during that run: event-loop delay p99 ${fmt(row.halfStats.loopDelayMs.p99, 1)} ms / max ${fmt(row.halfStats.loopDelayMs.max, 0)} ms, ${row.halfStats.gc?.count ?? 0} GC pauses totalling ${fmt(row.halfStats.gc?.totalMs ?? NaN, 0)} ms (longest ${fmt(row.halfStats.gc?.maxMs ?? NaN, 1)} ms)`
+                : '') +
+              (row.store === 'PostgreSQL'
+                ? '; every request waits for its database round trips and the project quota row lock'
+                : ''),
+          }
+        : {}),
     });
   }
 

@@ -3,6 +3,7 @@
 // stdin ({"cmd":"stats"} → {"stats":{...}}) and closes when stdin ends.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 const started = performance.now();
@@ -49,10 +50,24 @@ const emulator = await createEmulator({
   ...(config.limits ? { limits: config.limits } : {}),
 });
 
+// Event-loop delay and GC pauses, reset by {"cmd":"stats","reset":true}: where tail latency comes from.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+let gc = { count: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const stats = () => {
   const usage = process.resourceUsage();
   return {
+    loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    gc: { ...gc },
     sqlStatements: sql.statements,
     maxRssBytes: usage.maxRSS * 1024,
     rssBytes: process.memoryUsage().rss,
@@ -88,7 +103,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } catch {
     return;
   }
-  if (command.cmd === 'stats') say({ stats: stats() });
+  if (command.cmd === 'stats') {
+    say({ stats: stats() });
+    if (command.reset) {
+      loopDelay.reset();
+      gc = { count: 0, totalMs: 0, maxMs: 0 };
+    }
+  }
 });
 process.stdin.on('end', close);
 process.on('SIGTERM', close);
