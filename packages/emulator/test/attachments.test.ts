@@ -53,6 +53,24 @@ describe.each(STORES)('attachments and the emulated Drive on $name', ({ options 
     ]);
   });
 
+  it('STUDENT_COPY gives each student their own copy when they open the work', async () => {
+    const [student] = s.students as [School['students'][0]];
+    const template = await driveFile(emulator, s.teacher, 'Lab sheet');
+    const { data: work } = await s.teacher.api.courses.courseWork.create({
+      courseId,
+      requestBody: { title: 'Fill in', workType: 'ASSIGNMENT', state: 'PUBLISHED', materials: [{ driveFile: { driveFile: { id: template.id }, shareMode: 'STUDENT_COPY' } }] },
+    });
+    const unopened = (await s.teacher.api.courses.courseWork.studentSubmissions.list({ courseId, courseWorkId: work.id! })).data.studentSubmissions![0]!;
+    expect(unopened.assignmentSubmission).toBeUndefined();
+    const opened = (await student.api.courses.courseWork.studentSubmissions.list({ courseId, courseWorkId: work.id! })).data.studentSubmissions![0]!;
+    const copy = opened.assignmentSubmission!.attachments![0]!.driveFile!;
+    expect(copy.title).toBe(`${(await emulator.admin.getUser(student.email)).name.fullName} - Lab sheet`);
+    expect(copy.id).not.toBe(template.id);
+    expect(await emulator.admin.driveFile(copy.id!)).toMatchObject({ owner: student.email, sharedWith: [s.teacher.email], mimeType: DOC });
+    const again = (await student.api.courses.courseWork.studentSubmissions.get({ courseId, courseWorkId: work.id!, id: opened.id! })).data;
+    expect(again.assignmentSubmission!.attachments).toHaveLength(1);
+  });
+
   it('AttachmentNotVisible on courseWork.create: the Drive file does not exist', async () => {
     const before = await workCount();
     const missing = '1NoSuchFileNoSuchFileNoSuchFile00';

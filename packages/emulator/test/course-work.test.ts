@@ -183,6 +183,37 @@ describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
     expect((await failure(s.students[0]!.api.courses.courseWork.get({ courseId, id: w.id! }))).status).toBe(404);
   });
 
+  it('course work falls into the grading period of its due date unless one is named', async () => {
+    await emulator.admin.updateUser(s.teacher.email, { verifiedTeacher: true });
+    const c = await course(s, [], 'Graded');
+    const { data: settings } = await s.teacher.api.courses.updateGradingPeriodSettings({
+      courseId: c,
+      updateMask: 'gradingPeriods',
+      requestBody: {
+        gradingPeriods: [
+          { title: 'Autumn', startDate: { year: 2026, month: 9, day: 1 }, endDate: { year: 2026, month: 12, day: 31 } },
+          { title: 'Spring', startDate: { year: 2027, month: 1, day: 1 }, endDate: { year: 2027, month: 6, day: 30 } },
+        ],
+      },
+    });
+    const [autumn, spring] = settings.gradingPeriods!.map((p) => p.id!) as [string, string];
+    const create = (extra: Record<string, unknown>) =>
+      s.teacher.api.courses.courseWork.create({ courseId: c, requestBody: { title: 'Graded work', workType: 'ASSIGNMENT', ...extra } });
+    expect((await create(dueIn(new Date(START), 3))).data.gradingPeriodId).toBe(autumn);
+    expect((await create({ dueDate: { year: 2027, month: 2, day: 1 }, dueTime: { hours: 9 } })).data.gradingPeriodId).toBe(spring);
+    expect((await create({ ...dueIn(new Date(START), 3), gradingPeriodId: spring })).data.gradingPeriodId).toBe(spring);
+    expect((await create({ ...dueIn(new Date(START), 3), gradingPeriodId: '' })).data.gradingPeriodId).toBeUndefined();
+    const unknown = await failure(create({ gradingPeriodId: '999' }));
+    expect(unknown.body).toEqual(invalid('The course has no grading period 999.', 'course_work.grading_period_id'));
+  });
+
+  it('a deleted item is NOT_FOUND to read, for teachers too', async () => {
+    const w = await work('Short-lived', { state: 'PUBLISHED' });
+    await s.teacher.api.courses.courseWork.delete({ courseId, id: w.id! });
+    const { body } = await failure(s.teacher.api.courses.courseWork.get({ courseId, id: w.id! }));
+    expect(body).toEqual(wireBody('NOT_FOUND', 'NOT_FOUND', 404, 'notFound', 'Requested entity was not found.'));
+  });
+
   describe('ProjectPermissionDenied: only the creating Cloud project may change course work', () => {
     it('patch, delete and modifyAssignees from another project fail and change nothing', async () => {
       const w = await work('Owned by emulator-project', { state: 'PUBLISHED' });

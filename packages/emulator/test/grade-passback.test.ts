@@ -72,6 +72,8 @@ describe.each(STORES)('grade passback on $name', ({ options }) => {
     });
     await emulator.admin.advanceClock(60);
     expect((await ada.api.courses.courseWork.studentSubmissions.turnIn({ courseId, courseWorkId: workId, id: sub.id! })).data).toEqual({});
+    // Turning in hands the attached file to the teacher; the student keeps read access.
+    expect(await emulator.admin.driveFile(essay.id)).toMatchObject({ owner: s.teacher.email, sharedWith: [ada.email] });
 
     // Grades: a draft, then an assigned grade; the student sees neither before the return.
     const ref = { courseId, courseWorkId: workId, id: sub.id! };
@@ -87,6 +89,7 @@ describe.each(STORES)('grade passback on $name', ({ options }) => {
 
     await emulator.admin.advanceClock(60);
     expect((await s.teacher.api.courses.courseWork.studentSubmissions.return(ref)).data).toEqual({});
+    expect(await emulator.admin.driveFile(essay.id)).toMatchObject({ owner: ada.email, sharedWith: [s.teacher.email] });
     const returned = (await ada.api.courses.courseWork.studentSubmissions.get(ref)).data;
     expect(returned).toMatchObject({ state: 'RETURNED', assignedGrade: 90 });
     expect(returned.draftGrade).toBeUndefined();

@@ -48,6 +48,18 @@ describe.each(STORES)('courses.courseWork.studentSubmissions on $name', ({ optio
     expect((await api(s.teacher).get(ref)).data.draftGrade).toBeUndefined();
   });
 
+  it('a change of maxPoints enters the grade history of graded submissions', async () => {
+    const { work, ref } = await assigned();
+    await s.teacher.api.courses.courseWork.studentSubmissions.patch({ ...ref, updateMask: 'assignedGrade', requestBody: { assignedGrade: 8 } });
+    await s.teacher.api.courses.courseWork.patch({ courseId, id: work.id!, updateMask: 'maxPoints', requestBody: { maxPoints: 20 } });
+    const history = (await s.teacher.api.courses.courseWork.studentSubmissions.get(ref)).data.submissionHistory!;
+    expect(history.at(-1)).toEqual({
+      gradeHistory: { pointsEarned: 8, maxPoints: 20, gradeTimestamp: history.at(-1)!.gradeHistory!.gradeTimestamp, actorUserId: s.teacher.id, gradeChangeType: 'MAX_POINTS_CHANGE' },
+    });
+    const bobs = (await s.teacher.api.courses.courseWork.studentSubmissions.list({ courseId, courseWorkId: work.id!, userId: s.students[1]!.id })).data.studentSubmissions![0]!;
+    expect(bobs.submissionHistory).toBeUndefined();
+  });
+
   it('students list only their own work; state filters apply', async () => {
     const { work } = await assigned();
     const [ada, bob] = s.students as [School['students'][0], School['students'][0]];

@@ -230,3 +230,30 @@ export function parseOrderBy(raw: string | undefined, allowed: readonly string[]
   }
   return out;
 }
+
+/** A grading period of a course, as courses.updateGradingPeriodSettings stores it. */
+export interface GradingPeriod {
+  id?: string;
+  startDate?: DateInput;
+  endDate?: DateInput;
+}
+
+const dayKey = (d: DateInput | undefined) => (d ? (d.year ?? 0) * 10_000 + (d.month ?? 0) * 100 + (d.day ?? 0) : 0);
+
+/**
+ * The grading period course work falls in when the teacher names none: the one containing its due
+ * date, or else its scheduled publication date. Undefined when neither falls in a period.
+ */
+export function gradingPeriodFor(periods: readonly GradingPeriod[], dueAt: number | null, scheduledAt: number | null): string | undefined {
+  const at = dueAt ?? scheduledAt;
+  if (at === null) return undefined;
+  const d = new Date(at);
+  const key = d.getUTCFullYear() * 10_000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+  return periods.find((p) => p.id && dayKey(p.startDate) <= key && key <= dayKey(p.endDate))?.id;
+}
+
+/** A grading period named by the teacher must be one of the course's. */
+export function checkGradingPeriod(id: string, periods: readonly GradingPeriod[], field: string): Verdict {
+  if (periods.some((p) => p.id === id)) return undefined;
+  return badField(field, `The course has no grading period ${id}.`);
+}

@@ -227,6 +227,17 @@ export class ClassworkRepo {
     await this.db.updateTable('classwork_items').set(patch).where('id', '=', id).execute();
   }
 
+  /** Publishes a scheduled draft; false when another request already did. */
+  async publishScheduled(id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('classwork_items')
+      .set({ state: 'PUBLISHED', update_time: at, scheduled_time: null })
+      .where('id', '=', id)
+      .where('state', '=', 'DRAFT')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Drafts of a course whose scheduled time has come. */
   dueDrafts(courseId: string, now: number): Promise<ClassworkItemRow[]> {
     return this.db
@@ -262,15 +273,22 @@ export class ClassworkRepo {
     return query.orderBy('id').execute();
   }
 
-  /** Inserts submissions; one that already exists for the same work and student is left alone. */
-  async insertSubmissions(rows: readonly StudentSubmissionRow[]): Promise<void> {
+  /**
+   * Inserts submissions; one that already exists for the same work and student (another request got
+   * there first) is left alone. Returns the ids actually inserted.
+   */
+  async insertSubmissions(rows: readonly StudentSubmissionRow[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
     for (let i = 0; i < rows.length; i += 500) {
-      await this.db
+      const done = await this.db
         .insertInto('student_submissions')
         .values(rows.slice(i, i + 500) as StudentSubmissionRow[])
         .onConflict((oc) => oc.columns(['course_work_id', 'user_id']).doNothing())
+        .returning('id')
         .execute();
+      for (const row of done) inserted.add(row.id);
     }
+    return inserted;
   }
 
   async updateSubmission(id: string, patch: Updateable<StudentSubmissionRow>): Promise<void> {

@@ -20,8 +20,10 @@ import {
   applyAssigneeChange,
   type AssigneeChange,
 } from '../../rules/classwork.js';
+import type { HistoryEntry } from '../../rules/submissions.js';
 import type { ClassworkItemRow, ItemKind, StudentSubmissionRow } from '../../store/classwork-repos.js';
 import type { Repos } from '../../store/repos.js';
+import type { CourseRow } from '../../store/schema.js';
 import { loadCourse, type LoadedCourse } from '../courses/access.js';
 import { finishPage, type Page } from '../paging.js';
 import { resolveMaterials } from './materials.js';
@@ -117,9 +119,9 @@ export async function ensureSubmissions(env: Env, repos: Repos, works: readonly 
     }
   }
   if (rows.length === 0) return;
-  await repos.classwork.insertSubmissions(rows);
+  const inserted = await repos.classwork.insertSubmissions(rows);
   const at = env.clock.now();
-  for (const row of rows) events.push({ kind: 'course-work', courseId: row.course_id, courseWorkId: row.course_work_id, submissionId: row.id, change: 'CREATED', at });
+  for (const row of rows.filter((r) => inserted.has(r.id))) events.push({ kind: 'course-work', courseId: row.course_id, courseWorkId: row.course_work_id, submissionId: row.id, change: 'CREATED', at });
 }
 
 /**
@@ -129,7 +131,7 @@ export async function ensureSubmissions(env: Env, repos: Repos, works: readonly 
 export async function promoteScheduled(env: Env, repos: Repos, courseId: string, events: Events): Promise<void> {
   const due = await repos.classwork.dueDrafts(courseId, env.clock.now());
   for (const item of due) {
-    await repos.classwork.updateItem(item.id, { state: 'PUBLISHED', update_time: item.scheduled_time!, scheduled_time: null });
+    if (!(await repos.classwork.publishScheduled(item.id, item.scheduled_time!))) continue;
     item.state = 'PUBLISHED';
     item.update_time = item.scheduled_time!;
     item.scheduled_time = null;
@@ -151,10 +153,19 @@ export async function openCourse(env: Env, repos: Repos, caller: Caller, ref: st
  * Loads an item the caller may see: NOT_FOUND when it does not exist or is hidden from them (a draft,
  * or work assigned to other students), so a student cannot probe for drafts.
  */
-export async function loadItem(repos: Repos, caller: Caller, loaded: LoadedCourse, kind: ItemKind, id: string, options: { lock?: boolean } = {}): Promise<ClassworkItemRow> {
+export async function loadItem(
+  repos: Repos,
+  caller: Caller,
+  loaded: LoadedCourse,
+  kind: ItemKind,
+  id: string,
+  options: { lock?: boolean; forChange?: boolean } = {},
+): Promise<ClassworkItemRow> {
   const item = options.lock ? await repos.classwork.lockItem(loaded.course.id, kind, id) : await repos.classwork.item(loaded.course.id, kind, id);
   if (!item || !canSeeItem(item, loaded.rel, caller.user.id)) {
-    if (item?.state === 'DELETED' && seesAll(loaded.rel)) fail('FAILED_PRECONDITION', 'The item has already been deleted.');
+    // Changing a deleted item is FAILED_PRECONDITION for those who could see it, as the reference
+    // describes for delete and patch; reading it is plain NOT_FOUND.
+    if (options.forChange && item?.state === 'DELETED' && seesAll(loaded.rel)) enforce(checkNotDeleted(item));
     fail('NOT_FOUND', 'Requested entity was not found.');
   }
   return item;
@@ -196,9 +207,16 @@ export interface ItemSpec<R> {
   orderable: readonly string[];
   present(row: ClassworkItemRow, view: ItemView): R;
   /** Checks and maps the kind's own fields of a new item. */
-  build(input: Input, now: number): Partial<ClassworkItemRow>;
+  build(input: Input, context: { now: number; course: CourseRow; scheduledAt: number | null }): Partial<ClassworkItemRow>;
   /** Applies one of the kind's own fields in a patch; returns false for the shared fields. */
-  patchField?(field: string, input: Input, current: ClassworkItemRow, patch: Partial<ClassworkItemRow>, mask: readonly string[]): boolean;
+  patchField?(
+    field: string,
+    input: Input,
+    current: ClassworkItemRow,
+    patch: Partial<ClassworkItemRow>,
+    mask: readonly string[],
+    course: CourseRow,
+  ): boolean;
 }
 
 /** Creates an item: teachers only, in a course that still runs; materials are checked against Drive. */
@@ -212,7 +230,7 @@ export async function createItem<R>(env: Env, caller: Caller, ref: string, spec:
     enforce(checkCreateState(state, `${spec.prefix}.state`));
     const scheduled = readTime(input.scheduledTime, `${spec.prefix}.scheduled_time`);
     enforce(checkScheduledTime(state, scheduled, now, `${spec.prefix}.scheduled_time`));
-    const own = spec.build(input, now);
+    const own = spec.build(input, { now, course: loaded.course, scheduledAt: scheduled });
 
     const mode = input.assigneeMode === 'INDIVIDUAL_STUDENTS' ? 'INDIVIDUAL_STUDENTS' : 'ALL_STUDENTS';
     const individual = (input.individualStudentsOptions as { studentIds?: string[] } | undefined)?.studentIds;
@@ -323,7 +341,7 @@ export async function listItems<R>(env: Env, caller: Caller, ref: string, spec: 
 /** Loads an item for a change: visible, a teacher calling, from the creating project, not deleted. */
 async function loadForChange(env: Env, repos: Repos, caller: Caller, ref: string, spec: ItemSpec<unknown>, id: string, events: Events) {
   const loaded = await openCourse(env, repos, caller, ref, events, { lock: true });
-  const item = await loadItem(repos, caller, loaded, spec.kind, id, { lock: true });
+  const item = await loadItem(repos, caller, loaded, spec.kind, id, { lock: true, forChange: true });
   enforce(checkTeacher(loaded.rel, `change ${spec.plural}`));
   enforce(checkProject(item.project_id, caller.project.id, spec.noun));
   enforce(checkNotDeleted(item));
@@ -340,7 +358,7 @@ export async function patchItem<R>(env: Env, caller: Caller, ref: string, spec: 
     const patch: Partial<ClassworkItemRow> = { update_time: now };
     const p = spec.prefix;
     for (const field of fields) {
-      if (spec.patchField?.(field, input, item, patch, fields)) continue;
+      if (spec.patchField?.(field, input, item, patch, fields, loaded.course)) continue;
       const value = input[field];
       switch (field) {
         case 'state':
@@ -368,9 +386,20 @@ export async function patchItem<R>(env: Env, caller: Caller, ref: string, spec: 
     if (spec.kind === 'COURSE_WORK') {
       events.push({ kind: 'course-work', courseId: item.course_id, courseWorkId: item.id, change: 'MODIFIED', at: now });
       if (item.state !== 'PUBLISHED' && next.state === 'PUBLISHED') await ensureSubmissions(env, repos, [next], events);
+      if ('max_points' in patch && patch.max_points !== item.max_points) await recordMaxPoints(repos, caller, next, now);
     }
     return spec.present(next, viewOf(caller, loaded));
   });
+}
+
+/** A change of maxPoints enters the grade history of every graded submission, as production records it. */
+async function recordMaxPoints(repos: Repos, caller: Caller, work: ClassworkItemRow, now: number): Promise<void> {
+  for (const sub of await repos.classwork.submissions([work.id])) {
+    if (sub.draft_grade === null && sub.assigned_grade === null) continue;
+    const entries = JSON.parse(sub.history) as HistoryEntry[];
+    entries.push({ kind: 'grade', type: 'MAX_POINTS_CHANGE', at: now, actor: caller.user.id, points: sub.assigned_grade ?? sub.draft_grade, max: work.max_points });
+    await repos.classwork.updateSubmission(sub.id, { history: JSON.stringify(entries) });
+  }
 }
 
 /**

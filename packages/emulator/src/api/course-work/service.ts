@@ -1,8 +1,19 @@
 import type { Env } from '../../env.js';
 import { enforce, invalidArgument } from '../../failure.js';
 import type { Caller } from '../../identity/caller.js';
-import { checkLongText, checkTitle, dueMoment, isViolation, type DateInput, type TimeInput } from '../../rules/classwork.js';
+import {
+  checkGradingPeriod,
+  checkLongText,
+  checkTitle,
+  dueMoment,
+  gradingPeriodFor,
+  isViolation,
+  type DateInput,
+  type GradingPeriod,
+  type TimeInput,
+} from '../../rules/classwork.js';
 import type { ClassworkItemRow } from '../../store/classwork-repos.js';
+import type { CourseRow } from '../../store/schema.js';
 import type { Page } from '../paging.js';
 import { createItem, deleteItem, getItem, listItems, modifyAssignees, patchItem, type Input, type ItemQuery, type ItemSpec } from './items.js';
 import { COURSE_WORK_PATCHABLE, toCourseWork, type CourseWork } from './schema.js';
@@ -23,6 +34,25 @@ function due(date: unknown, time: unknown): Pick<ClassworkItemRow, 'due_date' | 
     due_time: time ? JSON.stringify(time) : null,
     due_at: (at as number | undefined) ?? null,
   };
+}
+
+function periodsOf(course: CourseRow): GradingPeriod[] {
+  if (!course.grading_period_settings) return [];
+  return ((JSON.parse(course.grading_period_settings) as { gradingPeriods?: GradingPeriod[] }).gradingPeriods ?? []);
+}
+
+/**
+ * The grading period of course work: the one named (which must exist), none for an empty string, or
+ * — when the field is absent — the period its due date (or scheduled date) falls in.
+ */
+function gradingPeriod(value: unknown, course: CourseRow, dueAt: number | null, scheduledAt: number | null, fill: boolean): string | null {
+  const periods = periodsOf(course);
+  if (typeof value === 'string' && value !== '') {
+    enforce(checkGradingPeriod(value, periods, 'course_work.grading_period_id'));
+    return value;
+  }
+  if (value === '' || !fill) return null;
+  return gradingPeriodFor(periods, dueAt, scheduledAt) ?? null;
 }
 
 function choices(input: Input, workType: string): string | null {
@@ -47,7 +77,7 @@ export const COURSE_WORK: ItemSpec<CourseWork> = {
   patchable: COURSE_WORK_PATCHABLE,
   orderable: ['updateTime', 'dueDate'],
   present: toCourseWork,
-  build(input) {
+  build(input, { course, scheduledAt }) {
     enforce(checkTitle(input.title, 'course_work.title'));
     enforce(checkLongText(input.description, 'course_work.description'));
     const workType = input.workType;
@@ -55,18 +85,19 @@ export const COURSE_WORK: ItemSpec<CourseWork> = {
       invalidArgument('workType must be ASSIGNMENT, SHORT_ANSWER_QUESTION or MULTIPLE_CHOICE_QUESTION.', 'course_work.work_type');
     }
     const mode = input.submissionModificationMode;
+    const dueFields = due(input.dueDate, input.dueTime);
     return {
       title: input.title as string,
       description: typeof input.description === 'string' && input.description !== '' ? input.description : null,
       work_type: workType,
       max_points: points(input.maxPoints, 'course_work.max_points'),
-      ...due(input.dueDate, input.dueTime),
+      ...dueFields,
       submission_modification_mode: typeof mode === 'string' && mode !== 'SUBMISSION_MODIFICATION_MODE_UNSPECIFIED' ? mode : 'MODIFIABLE_UNTIL_TURNED_IN',
       choices: choices(input, workType),
-      grading_period_id: typeof input.gradingPeriodId === 'string' && input.gradingPeriodId !== '' ? input.gradingPeriodId : null,
+      grading_period_id: gradingPeriod(input.gradingPeriodId, course, dueFields.due_at, scheduledAt, true),
     };
   },
-  patchField(field, input, current, patch, mask) {
+  patchField(field, input, current, patch, mask, course) {
     const value = input[field];
     switch (field) {
       case 'title':
@@ -96,7 +127,7 @@ export const COURSE_WORK: ItemSpec<CourseWork> = {
         patch.submission_modification_mode = value;
         return true;
       case 'gradingPeriodId':
-        patch.grading_period_id = typeof value === 'string' && value !== '' ? value : null;
+        patch.grading_period_id = gradingPeriod(value, course, null, null, false);
         return true;
       default:
         return false;

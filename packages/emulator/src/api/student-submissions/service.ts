@@ -1,14 +1,17 @@
+import { alternateLink, newDriveId, sharedWith, thumbnailUrl } from '../../drive/files.js';
 import type { Env } from '../../env.js';
 import { enforce, fail, invalidArgument } from '../../failure.js';
 import { resolveUser, type Caller } from '../../identity/caller.js';
 import { MAX_MATERIALS } from '../../rules/attachments.js';
 import { canTeach, checkProject, isAssigned, isViolation, seesAll } from '../../rules/classwork.js';
 import { checkReclaim, checkReturn, checkStudentEdit, checkTurnIn, isLate, toHundredths, type HistoryEntry } from '../../rules/submissions.js';
-import type { ClassworkItemRow, StudentSubmissionRow } from '../../store/classwork-repos.js';
+import { folderOwnerAt } from '../../rules/courses.js';
+import type { ClassworkItemRow, DriveFileRow, StudentSubmissionRow } from '../../store/classwork-repos.js';
 import type { Repos } from '../../store/repos.js';
+import type { CourseRow } from '../../store/schema.js';
 import type { LoadedCourse } from '../courses/access.js';
 import { courseStudents, ensureSubmissions, loadItem, openCourse, readItemMask, withEvents, type Events, type Input } from '../course-work/items.js';
-import { resolveAttachments } from '../course-work/materials.js';
+import { resolveAttachments, type Attachment, type Material } from '../course-work/materials.js';
 import { finishPage, type Page } from '../paging.js';
 import { toSubmission, type StudentSubmission } from './schema.js';
 
@@ -33,17 +36,73 @@ function history(row: StudentSubmissionRow): HistoryEntry[] {
  * A student's first look at a NEW submission makes it CREATED: production leaves never-opened work
  * without times or attachments, and the emulator counts any API access by the student as opening it.
  */
-async function markOpened(env: Env, repos: Repos, caller: Caller, row: StudentSubmissionRow): Promise<StudentSubmissionRow> {
+async function markOpened(env: Env, repos: Repos, caller: Caller, loaded: LoadedCourse, work: ClassworkItemRow, row: StudentSubmissionRow): Promise<StudentSubmissionRow> {
   if (row.state !== 'NEW' || row.user_id !== caller.user.id) return row;
   const now = env.clock.now();
+  const copies = await studentCopies(env, repos, caller, loaded, work, now);
   const patch = {
     state: 'CREATED',
     creation_time: now,
     update_time: now,
     history: JSON.stringify([...history(row), { kind: 'state', state: 'CREATED', at: now, actor: caller.user.id } satisfies HistoryEntry]),
+    ...(copies.length > 0 ? { attachments: JSON.stringify([...(JSON.parse(row.attachments) as Attachment[]), ...copies]) } : {}),
   };
   await repos.classwork.updateSubmission(row.id, patch);
   return { ...row, ...patch };
+}
+
+/** The address of whoever owns the course's Drive folder now: turned-in files go to them. */
+async function folderOwnerEmail(env: Env, repos: Repos, course: CourseRow): Promise<string | undefined> {
+  return (await repos.users.byId(folderOwnerAt(course, env.clock.now())))?.email;
+}
+
+/**
+ * Materials shared as STUDENT_COPY: opening the work gives the student their own copy in Drive,
+ * named after them and shared with the teacher, attached to their submission.
+ */
+async function studentCopies(env: Env, repos: Repos, caller: Caller, loaded: LoadedCourse, work: ClassworkItemRow, now: number): Promise<Attachment[]> {
+  const originals = (JSON.parse(work.materials) as Material[]).flatMap((m) =>
+    'driveFile' in m && m.driveFile.shareMode === 'STUDENT_COPY' ? [m.driveFile.driveFile.id] : [],
+  );
+  if (originals.length === 0) return [];
+  const files = await repos.drive.byIds(originals);
+  const teacher = await folderOwnerEmail(env, repos, loaded.course);
+  const name = [caller.user.given_name, caller.user.family_name].filter(Boolean).join(' ') || caller.user.email;
+  const out: Attachment[] = [];
+  for (const id of originals) {
+    const original = files.get(id);
+    // A file deleted since it was attached cannot be copied; the student simply gets no copy.
+    if (!original) continue;
+    const copy: DriveFileRow = {
+      ...original,
+      id: newDriveId((n, alphabet) => env.ids.text(n, alphabet)),
+      title: `${name} - ${original.title}`,
+      owner_email: caller.user.email,
+      shared_with: JSON.stringify(teacher ? [teacher] : []),
+      anyone_with_link: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    await repos.drive.insert(copy);
+    out.push({ driveFile: { id: copy.id, title: copy.title, alternateLink: alternateLink(copy), thumbnailUrl: thumbnailUrl(copy) } });
+  }
+  return out;
+}
+
+/**
+ * Moves the Drive files attached to a submission from one owner to the other, keeping the previous
+ * owner as a reader: turning in hands them to the teacher, returning and reclaiming give them back.
+ */
+async function handOver(repos: Repos, submission: StudentSubmissionRow, from: string | undefined, to: string | undefined, now: number): Promise<void> {
+  if (!from || !to || from === to) return;
+  const ids = (JSON.parse(submission.attachments) as Attachment[]).flatMap((a) => ('driveFile' in a ? [a.driveFile.id] : []));
+  for (const file of (await repos.drive.byIds(ids)).values()) {
+    if (file.owner_email !== from) continue;
+    const readers = new Set(sharedWith(file));
+    readers.delete(to);
+    readers.add(from);
+    await repos.drive.update(file.id, { owner_email: to, shared_with: JSON.stringify([...readers]), updated_at: now });
+  }
 }
 
 /** Loads a submission the caller may see: students only their own, teachers and admins all. */
@@ -54,7 +113,7 @@ async function loadSubmission(env: Env, repos: Repos, caller: Caller, ref: strin
   const row = lock ? await repos.classwork.lockSubmission(work.id, id) : await repos.classwork.submission(work.id, id);
   if (!row) fail('NOT_FOUND', 'Requested entity was not found.');
   if (!seesAll(loaded.rel) && row.user_id !== caller.user.id) fail('PERMISSION_DENIED', "The caller may not see another student's submission.");
-  return { loaded, work, submission: await markOpened(env, repos, caller, row) };
+  return { loaded, work, submission: await markOpened(env, repos, caller, loaded, work, row) };
 }
 
 /** Saves a change to a submission and records its event. */
@@ -111,7 +170,7 @@ export async function listSubmissions(env: Env, caller: Caller, ref: string, cou
     for (const raw of await repos.classwork.submissions(works.map((w) => w.id), userId)) {
       const work = byId.get(raw.course_work_id)!;
       if (!students.has(raw.user_id) || !isAssigned(work, raw.user_id)) continue;
-      const row = await markOpened(env, repos, caller, raw);
+      const row = await markOpened(env, repos, caller, loaded, work, raw);
       if (states.length > 0 && !states.includes(row.state)) continue;
       const late = isLate(row, work.due_at, now);
       if (query.late === 'LATE_ONLY' && !late) continue;
@@ -187,10 +246,11 @@ function stateChange(submission: StudentSubmissionRow, state: string, actor: str
 /** courses.courseWork.studentSubmissions.turnIn: the owning student hands the work in. */
 export async function turnIn(env: Env, caller: Caller, ref: string, courseWorkId: string, id: string): Promise<Record<string, never>> {
   return withEvents(env, async (repos, events) => {
-    const { work, submission } = await loadSubmission(env, repos, caller, ref, courseWorkId, id, events, true);
+    const { loaded, work, submission } = await loadSubmission(env, repos, caller, ref, courseWorkId, id, events, true);
     enforce(checkProject(work.project_id, caller.project.id, 'course work'));
     enforce(checkTurnIn(submission, caller.user.id));
     const now = env.clock.now();
+    await handOver(repos, submission, caller.user.email, await folderOwnerEmail(env, repos, loaded.course), now);
     await save(env, repos, events, submission, { ...stateChange(submission, 'TURNED_IN', caller.user.id, now), turned_in_at: now });
     return {};
   });
@@ -199,10 +259,12 @@ export async function turnIn(env: Env, caller: Caller, ref: string, courseWorkId
 /** courses.courseWork.studentSubmissions.reclaim: the owning student takes turned-in work back. */
 export async function reclaim(env: Env, caller: Caller, ref: string, courseWorkId: string, id: string): Promise<Record<string, never>> {
   return withEvents(env, async (repos, events) => {
-    const { work, submission } = await loadSubmission(env, repos, caller, ref, courseWorkId, id, events, true);
+    const { loaded, work, submission } = await loadSubmission(env, repos, caller, ref, courseWorkId, id, events, true);
     enforce(checkProject(work.project_id, caller.project.id, 'course work'));
     enforce(checkReclaim(submission, caller.user.id));
-    await save(env, repos, events, submission, stateChange(submission, 'RECLAIMED_BY_STUDENT', caller.user.id, env.clock.now()));
+    const now = env.clock.now();
+    await handOver(repos, submission, await folderOwnerEmail(env, repos, loaded.course), caller.user.email, now);
+    await save(env, repos, events, submission, stateChange(submission, 'RECLAIMED_BY_STUDENT', caller.user.id, now));
     return {};
   });
 }
@@ -217,6 +279,8 @@ export async function returnSubmission(env: Env, caller: Caller, ref: string, co
     enforce(checkReturn(canTeach(loaded.rel)));
     enforce(checkProject(work.project_id, caller.project.id, 'course work'));
     const now = env.clock.now();
+    const student = await repos.users.byId(submission.user_id);
+    await handOver(repos, submission, await folderOwnerEmail(env, repos, loaded.course), student?.email, now);
     await save(env, repos, events, submission, {
       ...stateChange(submission, 'RETURNED', caller.user.id, now),
       released_grade: submission.assigned_grade,
