@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { course, driveFile, enrol, inProject, projectDenied, school, type School } from './helpers/classwork-fixtures.js';
-import { failure, person, startEmulator, STORES, wireBody } from './helpers/harness.js';
+import { failure, officialClient, person, startEmulator, STORES, wireBody } from './helpers/harness.js';
 
 const denied = (message: string) => wireBody('PERMISSION_DENIED', 'PERMISSION_DENIED', 403, 'forbidden', message);
 const precondition = (message: string) => wireBody('FAILED_PRECONDITION', 'FAILED_PRECONDITION', 400, 'failedPrecondition', message);
@@ -58,6 +58,16 @@ describe.each(STORES)('courses.courseWork.studentSubmissions on $name', ({ optio
     });
     const bobs = (await s.teacher.api.courses.courseWork.studentSubmissions.list({ courseId, courseWorkId: work.id!, userId: s.students[1]!.id })).data.studentSubmissions![0]!;
     expect(bobs.submissionHistory).toBeUndefined();
+  });
+
+  it("a teacher's token with only the .me scopes reaches no student's work", async () => {
+    const { work, ref } = await assigned();
+    const { accessToken } = await emulator.admin.mintToken({ user: s.teacher.email, scopes: ['classroom.coursework.me', 'classroom.courses'] });
+    const narrow = officialClient(emulator, accessToken);
+    const listed = await narrow.courses.courseWork.studentSubmissions.list({ courseId, courseWorkId: work.id! });
+    expect(listed.data).toEqual({});
+    const got = await failure(narrow.courses.courseWork.studentSubmissions.get(ref));
+    expect(got.body).toEqual(denied("The caller may not see another student's submission."));
   });
 
   it('students list only their own work; state filters apply', async () => {

@@ -24,8 +24,23 @@ interface Loaded {
   submission: StudentSubmissionRow;
 }
 
+/** Scopes that reach other people's submissions; the `.me` scopes reach only the caller's own. */
+const STUDENTS_SCOPES = [
+  'https://www.googleapis.com/auth/classroom.coursework.students',
+  'https://www.googleapis.com/auth/classroom.coursework.students.readonly',
+  'https://www.googleapis.com/auth/classroom.student-submissions.students.readonly',
+];
+
+/**
+ * Teachers and admins see every student's work, but only with a token that holds one of the
+ * students scopes: with the `.me` scopes alone, a teacher's token reaches only their own work.
+ */
+function seesEveryone(caller: Caller, loaded: LoadedCourse): boolean {
+  return seesAll(loaded.rel) && STUDENTS_SCOPES.some((scope) => caller.scopes.has(scope));
+}
+
 function present(env: Env, caller: Caller, loaded: LoadedCourse, work: ClassworkItemRow, row: StudentSubmissionRow): StudentSubmission {
-  return toSubmission(row, work, { callerProjectId: caller.project.id, privileged: seesAll(loaded.rel), now: env.clock.now() });
+  return toSubmission(row, work, { callerProjectId: caller.project.id, privileged: seesEveryone(caller, loaded), now: env.clock.now() });
 }
 
 function history(row: StudentSubmissionRow): HistoryEntry[] {
@@ -112,7 +127,7 @@ async function loadSubmission(env: Env, repos: Repos, caller: Caller, ref: strin
   await ensureSubmissions(env, repos, [work], events);
   const row = lock ? await repos.classwork.lockSubmission(work.id, id) : await repos.classwork.submission(work.id, id);
   if (!row) fail('NOT_FOUND', 'Requested entity was not found.');
-  if (!seesAll(loaded.rel) && row.user_id !== caller.user.id) fail('PERMISSION_DENIED', "The caller may not see another student's submission.");
+  if (!seesEveryone(caller, loaded) && row.user_id !== caller.user.id) fail('PERMISSION_DENIED', "The caller may not see another student's submission.");
   return { loaded, work, submission: await markOpened(env, repos, caller, loaded, work, row) };
 }
 
@@ -146,7 +161,7 @@ export interface SubmissionQuery {
 export async function listSubmissions(env: Env, caller: Caller, ref: string, courseWorkId: string, query: SubmissionQuery, page: Page) {
   return withEvents(env, async (repos, events) => {
     const loaded = await openCourse(env, repos, caller, ref, events);
-    const privileged = seesAll(loaded.rel);
+    const privileged = seesEveryone(caller, loaded);
     const works =
       courseWorkId === '-'
         ? (await repos.classwork.items(loaded.course.id, 'COURSE_WORK', ['PUBLISHED'])).filter((w) => privileged || isAssigned(w, caller.user.id))
