@@ -518,14 +518,14 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
         height: 220,
         data: {
           values: results.map((r) => ({
-            policy: r.policy.name,
+            policy: short(r.policy.name),
             completed: (100 * r.completed) / r.calls,
             ours: r.policy.ours ? 'ours' : 'others',
           })),
         },
         mark: 'bar',
         encoding: {
-          y: { field: 'policy', type: 'nominal', sort: null, title: null },
+          y: { field: 'policy', type: 'nominal', sort: null, title: null, axis: { labelLimit: 600 } },
           x: { field: 'completed', type: 'quantitative', title: 'completed %', scale: { domain: [0, 100] } },
           color: { field: 'ours', type: 'nominal', title: null },
         },
@@ -537,7 +537,7 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
           {
             data: {
               values: results.map((r) => ({
-                policy: r.policy.name,
+                policy: short(r.policy.name),
                 ratio: r.makespanMs / physicalMs,
                 ours: r.policy.ours ? 'ours' : 'others',
               })),
@@ -561,7 +561,7 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
         height: 220,
         data: {
           values: results.map((r) => ({
-            policy: r.policy.name,
+            policy: short(r.policy.name),
             waste: (100 * r.rejected429) / Math.max(1, r.attempts),
             ours: r.policy.ours ? 'ours' : 'others',
           })),
@@ -623,4 +623,13 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
     targetsTable(targets),
   ].join('\n');
   return { title: 'Retry under a quota storm', markdown, files: { 'retry.svg': svg }, targets };
+}
+
+/** A policy name short enough for a chart axis. */
+function short(name: string): string {
+  return name
+    .replace(' + shared RetryBudget (budgetAdapter)', ' + budget')
+    .replace(' + shared RetryBudget', ' + budget')
+    .replace('gaxios + retryConfig()', 'retryConfig()')
+    .replace('Retry-After', 'RA');
 }

@@ -319,7 +319,7 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
         data: { values: chartRows },
         mark: 'bar',
         encoding: {
-          y: { field: 'case', type: 'nominal', title: null },
+          y: { field: 'case', type: 'nominal', title: null, axis: { labelLimit: 600 } },
           yOffset: { field: 'server' },
           x: { field: 'rps', type: 'quantitative', title: 'requests/s (max)' },
           color: { field: 'server', type: 'nominal', title: 'server' },
