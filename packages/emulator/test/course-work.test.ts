@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { course, dueIn, inProject, projectDenied, school, type School } from './helpers/classwork-fixtures.js';
+import { course, dueIn, inProject, precondition, projectDenied, school, type School } from './helpers/classwork-fixtures.js';
 import { failure, startEmulator, STORES, wireBody } from './helpers/harness.js';
 
 const START = Date.UTC(2026, 9, 5, 9, 0, 0);
@@ -212,6 +212,67 @@ describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
     await s.teacher.api.courses.courseWork.delete({ courseId, id: w.id! });
     const { body } = await failure(s.teacher.api.courses.courseWork.get({ courseId, id: w.id! }));
     expect(body).toEqual(wireBody('NOT_FOUND', 'NOT_FOUND', 404, 'notFound', 'Requested entity was not found.'));
+  });
+
+  describe('rubrics', () => {
+    it('a licensed teacher creates, reads, replaces and deletes the one rubric of course work', async () => {
+      const c = await course(s, s.students, 'Rubrics');
+      const { data: w } = await s.teacher.api.courses.courseWork.create({ courseId: c, requestBody: { title: 'Poster', workType: 'ASSIGNMENT', state: 'PUBLISHED' } });
+      const criteria = [
+        { title: 'Clarity', levels: [{ title: 'Clear', points: 4 }, { title: 'Muddled', points: 1 }] },
+        { title: 'Sources', description: 'Cited?', levels: [{ title: 'Yes', points: 2 }, { title: 'No', points: 0 }] },
+      ];
+      await emulator.admin.updateUser(s.teacher.email, { verifiedTeacher: false });
+      const unlicensed = await failure(s.teacher.api.courses.courseWork.rubrics.create({ courseId: c, courseWorkId: w.id!, requestBody: { criteria } }));
+      expect(unlicensed.body).toEqual(
+        wireBody('PERMISSION_DENIED', 'PERMISSION_DENIED', 403, 'forbidden', 'Rubrics need a licence that allows them for both the requesting user and the course owner.'),
+      );
+      await emulator.admin.updateUser(s.teacher.email, { verifiedTeacher: true });
+
+      const mixed = await failure(
+        s.teacher.api.courses.courseWork.rubrics.create({ courseId: c, courseWorkId: w.id!, requestBody: { criteria: [{ title: 'X', levels: [{ title: 'A', points: 1 }, { title: 'B' }] }] } }),
+      );
+      expect(mixed.body).toEqual(invalid('Either every level of a rubric has points or none has.', 'rubric.criteria[0].levels[1].points'));
+
+      const { data: rubric } = await s.teacher.api.courses.courseWork.rubrics.create({ courseId: c, courseWorkId: w.id!, requestBody: { criteria } });
+      expect(rubric).toMatchObject({ courseId: c, courseWorkId: w.id, criteria: [{ title: 'Clarity' }, { title: 'Sources', description: 'Cited?' }] });
+      expect(rubric.criteria![0]!.id).toMatch(/^\d+$/);
+      expect(rubric.criteria![0]!.levels![0]!.id).toMatch(/^\d+$/);
+      const second = await failure(s.teacher.api.courses.courseWork.rubrics.create({ courseId: c, courseWorkId: w.id!, requestBody: { criteria } }));
+      expect(second.body).toEqual(wireBody('ALREADY_EXISTS', 'ALREADY_EXISTS', 409, 'duplicate', 'The course work already has a rubric.'));
+      expect((await s.students[0]!.api.courses.courseWork.rubrics.get({ courseId: c, courseWorkId: w.id!, id: rubric.id! })).data).toEqual(rubric);
+      expect((await s.students[0]!.api.courses.courseWork.rubrics.list({ courseId: c, courseWorkId: w.id! })).data).toEqual({ rubrics: [rubric] });
+
+      const kept = rubric.criteria![0]!;
+      const { data: replaced } = await s.teacher.api.courses.courseWork.updateRubric({
+        courseId: c,
+        courseWorkId: w.id!,
+        updateMask: 'criteria',
+        requestBody: { criteria: [kept, { title: 'Design', levels: [{ title: 'Bold', points: 3 }] }] },
+      });
+      expect(replaced.criteria!.map((x) => x.title)).toEqual(['Clarity', 'Design']);
+      expect(replaced.criteria![0]).toEqual(kept);
+
+      const other = await inProject(emulator, s.teacher, 'other-project');
+      const foreign = await failure(other.api.courses.courseWork.rubrics.patch({ courseId: c, courseWorkId: w.id!, id: rubric.id!, updateMask: 'criteria', requestBody: { criteria } }));
+      expect(foreign.body).toEqual(projectDenied('course work'));
+
+      expect((await s.teacher.api.courses.courseWork.rubrics.delete({ courseId: c, courseWorkId: w.id!, id: rubric.id! })).data).toEqual({});
+      expect((await s.teacher.api.courses.courseWork.rubrics.list({ courseId: c, courseWorkId: w.id! })).data).toEqual({});
+    });
+
+    it('AttachmentNotVisible when the source spreadsheet is not a spreadsheet the teacher can open', async () => {
+      await emulator.admin.updateUser(s.teacher.email, { verifiedTeacher: true });
+      const { data: w } = await s.teacher.api.courses.courseWork.create({ courseId, requestBody: { title: 'Sheet rubric', workType: 'ASSIGNMENT' } });
+      const doc = await emulator.admin.createDriveFile({ title: 'Not a sheet', mimeType: 'application/vnd.google-apps.document', owner: s.teacher.email });
+      const { status, body } = await failure(s.teacher.api.courses.courseWork.rubrics.create({ courseId, courseWorkId: w.id!, requestBody: { sourceSpreadsheetId: doc.id } }));
+      expect(status).toBe(400);
+      expect(body).toEqual(precondition('AttachmentNotVisible', `The Drive file ${doc.id} is not a Google Sheets spreadsheet.`));
+      expect((await s.teacher.api.courses.courseWork.rubrics.list({ courseId, courseWorkId: w.id! })).data).toEqual({});
+      const sheet = await emulator.admin.createDriveFile({ title: 'Rubric sheet', mimeType: 'application/vnd.google-apps.spreadsheet', owner: s.teacher.email });
+      const { data } = await s.teacher.api.courses.courseWork.rubrics.create({ courseId, courseWorkId: w.id!, requestBody: { sourceSpreadsheetId: sheet.id } });
+      expect(data.courseWorkId).toBe(w.id);
+    });
   });
 
   describe('ProjectPermissionDenied: only the creating Cloud project may change course work', () => {

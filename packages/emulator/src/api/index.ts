@@ -7,6 +7,7 @@ import { guardianInvitationsHandlers } from './guardian-invitations/routes.js';
 import { guardiansHandlers } from './guardians/routes.js';
 import { invitationsHandlers } from './invitations/routes.js';
 import { registrationsHandlers } from './registrations/routes.js';
+import { rubricsHandlers } from './rubrics/routes.js';
 import { studentSubmissionsHandlers } from './student-submissions/routes.js';
 import { studentsHandlers } from './students/routes.js';
 import { teachersHandlers } from './teachers/routes.js';
@@ -33,4 +34,5 @@ export const HANDLERS: HandlerTable = {
   ...studentSubmissionsHandlers,
   ...courseWorkMaterialsHandlers,
   ...announcementsHandlers,
+  ...rubricsHandlers,
 };

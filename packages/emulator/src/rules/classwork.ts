@@ -257,3 +257,56 @@ export function checkGradingPeriod(id: string, periods: readonly GradingPeriod[]
   if (periods.some((p) => p.id === id)) return undefined;
   return badField(field, `The course has no grading period ${id}.`);
 }
+
+/** A rubric criterion as a request gives it. */
+export interface CriterionInput {
+  id?: string;
+  title?: string;
+  description?: string;
+  levels?: { id?: string; title?: string; description?: string; points?: number }[];
+}
+
+/**
+ * The shape rules of rubric criteria: each criterion has a title and at least one level; a level
+ * without points needs a title; if any level has points, every level of the rubric has them, and
+ * points are distinct within a criterion.
+ *
+ * Differs from production: the catalog has no RubricCriteriaInvalidFormat code yet, so these are
+ * plain INVALID_ARGUMENT naming the field.
+ */
+export function checkRubricCriteria(criteria: readonly CriterionInput[]): Verdict {
+  if (criteria.length === 0) return badField('rubric.criteria', 'A rubric needs at least one criterion.');
+  const levels = criteria.flatMap((c) => c.levels ?? []);
+  const scored = levels.some((l) => l.points !== undefined && l.points !== null);
+  for (const [i, criterion] of criteria.entries()) {
+    const at = `rubric.criteria[${i}]`;
+    if (!criterion.title || criterion.title.trim() === '') return badField(`${at}.title`, `Criterion ${i + 1} needs a title.`);
+    if (!criterion.levels || criterion.levels.length === 0) return badField(`${at}.levels`, `Criterion ${i + 1} needs at least one level.`);
+    const seen = new Set<number>();
+    for (const [j, level] of criterion.levels.entries()) {
+      const lat = `${at}.levels[${j}]`;
+      const hasPoints = level.points !== undefined && level.points !== null;
+      if (scored && !hasPoints) return badField(`${lat}.points`, 'Either every level of a rubric has points or none has.');
+      if (!hasPoints && (!level.title || level.title.trim() === '')) return badField(`${lat}.title`, 'A level without points needs a title.');
+      if (hasPoints) {
+        if (level.points! < 0) return badField(`${lat}.points`, 'Points must not be negative.');
+        if (seen.has(level.points!)) return badField(`${lat}.points`, `Criterion ${i + 1} has two levels worth ${level.points} points.`);
+        seen.add(level.points!);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Rubrics need a licence for both the requesting user and the course owner.
+ *
+ * Differs from production: licences are not modelled; the `verifiedTeacher` flag stands for the
+ * Education Plus / Teaching and Learning licence.
+ */
+export function checkRubricLicence(caller: { verified_teacher: number }, owner: { verified_teacher: number } | undefined): Verdict {
+  if (caller.verified_teacher !== 1 || owner?.verified_teacher !== 1) {
+    return violation('PERMISSION_DENIED', 'Rubrics need a licence that allows them for both the requesting user and the course owner.');
+  }
+  return undefined;
+}

@@ -92,12 +92,27 @@ export interface StudentSubmissionRow {
   returned_at: number | null;
 }
 
+/** The rubric of one course work item. */
+export interface RubricRow {
+  id: string;
+  course_id: string;
+  course_work_id: string;
+  /** JSON array of Criterion resources, ids assigned. */
+  criteria: string;
+  source_spreadsheet_id: string | null;
+  /** The Cloud project that created the rubric. */
+  project_id: string;
+  creation_time: number;
+  update_time: number;
+}
+
 declare module './schema.js' {
   interface Database {
     drive_files: DriveFileRow;
     topics: TopicRow;
     classwork_items: ClassworkItemRow;
     student_submissions: StudentSubmissionRow;
+    rubrics: RubricRow;
   }
 }
 
@@ -293,5 +308,22 @@ export class ClassworkRepo {
 
   async updateSubmission(id: string, patch: Updateable<StudentSubmissionRow>): Promise<void> {
     await this.db.updateTable('student_submissions').set(patch).where('id', '=', id).execute();
+  }
+
+  /** The rubric of a course work item, if it has one. */
+  rubric(courseWorkId: string): Promise<RubricRow | undefined> {
+    return this.db.selectFrom('rubrics').selectAll().where('course_work_id', '=', courseWorkId).executeTakeFirst();
+  }
+
+  async insertRubric(row: RubricRow): Promise<void> {
+    await this.db.insertInto('rubrics').values(row).execute();
+  }
+
+  async updateRubric(id: string, patch: Updateable<RubricRow>): Promise<void> {
+    await this.db.updateTable('rubrics').set(patch).where('id', '=', id).execute();
+  }
+
+  async deleteRubric(id: string): Promise<void> {
+    await this.db.deleteFrom('rubrics').where('id', '=', id).execute();
   }
 }

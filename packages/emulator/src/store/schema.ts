@@ -158,6 +158,7 @@ export interface Database {
 
 /** Every table, children first: the order to delete in, and the reverse of the order to insert in. */
 export const TABLES: readonly (keyof Database)[] = [
+  'rubrics',
   'student_submissions',
   'classwork_items',
   'topics',

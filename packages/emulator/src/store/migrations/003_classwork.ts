@@ -79,10 +79,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .execute();
   await db.schema.createIndex('student_submissions_course_user').on('student_submissions').columns(['course_id', 'user_id']).execute();
+
+  await db.schema
+    .createTable('rubrics')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('course_id', 'text', (c) => c.notNull().references('courses.id').onDelete('cascade'))
+    .addColumn('course_work_id', 'text', (c) => c.notNull().unique().references('classwork_items.id').onDelete('cascade'))
+    .addColumn('criteria', 'text', (c) => c.notNull())
+    .addColumn('source_spreadsheet_id', 'text')
+    .addColumn('project_id', 'text', (c) => c.notNull())
+    .addColumn('creation_time', 'bigint', (c) => c.notNull())
+    .addColumn('update_time', 'bigint', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['student_submissions', 'classwork_items', 'topics', 'drive_files']) {
+  for (const table of ['rubrics', 'student_submissions', 'classwork_items', 'topics', 'drive_files']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }
