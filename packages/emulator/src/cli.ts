@@ -5,6 +5,7 @@ import { AdminApiError, AdminClient } from './admin/client.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import { LIMIT_NAMES, type Limits } from './platform/limits.js';
 import { DEMO_DOMAIN } from './seed/demo.js';
+import type { FixtureProgress } from './seed/fixture.js';
 import type { StoreOptions } from './store/db.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -110,6 +111,23 @@ const DEMO_TOKEN_TABLE: [string, string][] = [
   ['demo-dwd', `service account acting as seymour.skinner@${DEMO_DOMAIN}, no grant`],
 ];
 
+/**
+ * A one-line progress display on a terminal's stderr (nothing when redirected, so logs stay clean).
+ * Redraws at most every 100 ms: a district load reports thousands of batches.
+ */
+function progressLine(label: string): ((progress: FixtureProgress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return ({ phase, done, total }) => {
+    const now = performance.now();
+    if (phase !== 'done' && now - last < 100) return;
+    last = now;
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    process.stderr.write(`\rLoading ${label}: ${String(percent).padStart(3)}% (${done}/${total} rows, ${phase})\x1b[K`);
+    if (phase === 'done') process.stderr.write('\n');
+  };
+}
+
 async function start(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, START_OPTIONS);
   noPositionals(positionals, 'start');
@@ -132,7 +150,7 @@ async function start(args: string[]): Promise<void> {
       store,
       demo,
       limits,
-      ...(values.seed ? { fixture: values.seed } : {}),
+      ...(values.seed ? { fixture: values.seed, onFixtureProgress: progressLine(values.seed) } : {}),
       logger: logLevel === 'silent' ? false : { level: logLevel },
     });
   } catch (error) {

@@ -10,7 +10,7 @@ import type { Logger } from './platform/logger.js';
 import type { DeliveryOptions } from './platform/notifications.js';
 import { Platform } from './platform/platform.js';
 import { seedDemo } from './seed/demo.js';
-import type { Fixture } from './seed/fixture.js';
+import type { Fixture, FixtureProgress } from './seed/fixture.js';
 import { seedOnStart, type StartSeeding } from './seed/start.js';
 import { Store, type StoreOptions } from './store/db.js';
 
@@ -28,6 +28,8 @@ export interface EmulatorOptions {
   demo?: boolean;
   /** A fixture (or the path of a JSON/YAML fixture file) to load at start, after the demo school; only into an empty store. */
   fixture?: Fixture | string;
+  /** Reports the fixture load's progress (rows written of all rows), for a progress bar. */
+  onFixtureProgress?: (progress: FixtureProgress) => void;
   /** Seeds identifiers, so a test gets the same ids every run. */
   seed?: number;
   /** Limits at start (a reset returns to these). */
@@ -114,7 +116,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   // A fresh store gets the demo school and the fixture; a data dir or shared database that already holds state keeps it.
   let seeding: StartSeeding;
   try {
-    seeding = await seedOnStart(env, { ...(options.demo ? { demo: true } : {}), ...(options.fixture !== undefined ? { fixture: options.fixture } : {}) });
+    seeding = await seedOnStart(env, {
+      ...(options.demo ? { demo: true } : {}),
+      ...(options.fixture !== undefined ? { fixture: options.fixture } : {}),
+      ...(options.onFixtureProgress ? { onProgress: options.onFixtureProgress } : {}),
+    });
   } catch (error) {
     await app.close();
     await platform.close();
