@@ -73,8 +73,24 @@ export async function createUser(env: Env, repos: Repos, input: UserInput): Prom
     verified_teacher: flag(input.verifiedTeacher, false),
     created_at: env.clock.now(),
   };
-  await repos.users.insert(row);
+  if (!(await repos.users.insertIfAbsent(row))) fail('ALREADY_EXISTS', `A user with the address ${email} already exists.`);
   return row;
+}
+
+/**
+ * The user with this address, created with defaults when there is none yet. Safe when two requests
+ * create the same person at once (two guardian invitations to one new address accepted together).
+ */
+export async function ensureUser(env: Env, repos: Repos, email: string): Promise<UserRow> {
+  const existing = await repos.users.byEmail(email);
+  if (existing) return existing;
+  try {
+    return await createUser(env, repos, { email });
+  } catch (error) {
+    const winner = await repos.users.byEmail(email);
+    if (winner) return winner;
+    throw error;
+  }
 }
 
 /** Applies an admin change to a user. */

@@ -98,6 +98,15 @@ export class UsersRepo {
     await this.db.insertInto('users').values(row).execute();
   }
 
+  /**
+   * Inserts a user unless the address or id is taken, and says whether it did. A unique violation
+   * would abort a PostgreSQL transaction, so concurrent creations of one user must not raise one.
+   */
+  async insertIfAbsent(row: UserRow): Promise<boolean> {
+    const result = await this.db.insertInto('users').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
   async update(id: string, patch: Updateable<UserRow>): Promise<void> {
     await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
   }
@@ -120,8 +129,9 @@ export class IdentityRepo {
     return this.db.selectFrom('domains').selectAll().orderBy('name').execute();
   }
 
+  /** Inserts a domain; a domain created meanwhile by a concurrent request is left as it is. */
   async insertDomain(row: DomainRow): Promise<void> {
-    await this.db.insertInto('domains').values(row).execute();
+    await this.db.insertInto('domains').values(row).onConflict((oc) => oc.column('name').doNothing()).execute();
   }
 
   async updateDomain(name: string, patch: Updateable<DomainRow>): Promise<void> {
@@ -233,27 +243,18 @@ export class CoursesRepo {
 
   list(filter: CourseFilter, window: Window): Promise<CourseRow[]> {
     let query = this.db.selectFrom('courses').selectAll('courses');
-    if (filter.studentId) {
-      const id = filter.studentId;
+    for (const [id, role] of [
+      [filter.studentId, 'STUDENT'],
+      [filter.teacherId, 'TEACHER'],
+    ] as const) {
+      if (!id) continue;
       query = query.where(({ exists, selectFrom }) =>
         exists(
           selectFrom('course_members as m')
             .select('m.user_id')
             .whereRef('m.course_id', '=', 'courses.id')
             .where('m.user_id', '=', id)
-            .where('m.role', '=', 'STUDENT'),
-        ),
-      );
-    }
-    if (filter.teacherId) {
-      const id = filter.teacherId;
-      query = query.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('course_members as m')
-            .select('m.user_id')
-            .whereRef('m.course_id', '=', 'courses.id')
-            .where('m.user_id', '=', id)
-            .where('m.role', '=', 'TEACHER'),
+            .where('m.role', '=', role),
         ),
       );
     }

@@ -1,6 +1,6 @@
 import type { Env } from '../../env.js';
 import { enforce, fail, invalidArgument } from '../../failure.js';
-import { createUser } from '../../identity/accounts.js';
+import { ensureUser } from '../../identity/accounts.js';
 import { resolveUser, type Caller } from '../../identity/caller.js';
 import {
   checkGuardianCapacity,
@@ -155,7 +155,7 @@ export async function completeGuardianInvitation(env: Env, id: string): Promise<
     const row = await repos.guardians.invitationById(id);
     if (!student || !row) fail('NOT_FOUND', `No guardian invitation ${id}.`);
     if (row.state !== 'PENDING') fail('FAILED_PRECONDITION', 'The guardian invitation is no longer pending.');
-    const guardian = (await repos.users.byEmail(row.invited_email)) ?? (await createUser(env, repos, { email: row.invited_email }));
+    const guardian = await ensureUser(env, repos, row.invited_email);
     if (await repos.guardians.get(student.id, guardian.id)) fail('ALREADY_EXISTS', `${row.invited_email} already is a guardian of this student.`);
     // The invitation being completed held one of the places, so it is not counted twice.
     enforce(checkGuardianCapacity(await repos.guardians.count(student.id), 0, env.limits.studentGuardians));
