@@ -181,7 +181,15 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
         ? `failed: ${failure.slice(0, 120)}`
         : `${fmt(med, 0)} ms (node -e 0: ${fmt(median(reference), 0)} ms)`,
       met: !failure && med <= 500,
-      ...(failure ? { reason: failure.slice(0, 200) } : med > 500 ? { reason: `over the target${breakdown}` } : {}),
+      ...(failure
+        ? { reason: failure.slice(0, 200) }
+        : med > 500
+          ? {
+              reason: breakdown
+                ? `over the target${breakdown}`
+                : 'over the target: see the import table (importing dist/index.js alone) below',
+            }
+          : {}),
     });
   }
 
@@ -247,28 +255,35 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
         await admin(url, 'POST', '/reset', body);
         return performance.now() - t;
       };
-      const statements = async () => {
+      const sample = async () => {
         child.send({ cmd: 'stats' });
-        return (await child.next<{ stats: { sqlStatements: number } }>((m) => 'stats' in m, 10_000)).stats
-          .sqlStatements;
+        const { stats } = await child.next<{
+          stats: { sqlStatements: number; userCpuMs: number; systemCpuMs: number };
+        }>((m) => 'stats' in m, 10_000);
+        return { statements: stats.sqlStatements, cpuMs: stats.userCpuMs + stats.systemCpuMs };
       };
       for (let i = 0; i < (ctx.quick ? 1 : 3); i++) await timed({ demo: true });
       const demoTimes: number[] = [];
-      let before = await statements();
+      let before = await sample();
       for (let i = 0; i < resets; i++) demoTimes.push(await timed({ demo: true }));
-      const demoStatements = ((await statements()) - before) / resets;
+      let after = await sample();
+      const demoCost = {
+        statements: (after.statements - before.statements) / resets,
+        cpuMs: (after.cpuMs - before.cpuMs) / resets,
+      };
       const plainTimes: number[] = [];
-      let plainStatements = 0;
+      const plainCost = { statements: 0, cpuMs: 0 };
       for (let i = 0; i < resets; i++) {
         await timed({ demo: true }); // a seeded demo school to wipe, untimed
-        before = await statements();
+        before = await sample();
         plainTimes.push(await timed({}));
-        plainStatements += (await statements()) - before;
+        after = await sample();
+        plainCost.statements += (after.statements - before.statements) / resets;
+        plainCost.cpuMs += (after.cpuMs - before.cpuMs) / resets;
       }
-      plainStatements /= resets;
       for (const [kind, times, perReset] of [
-        ['reset {demo:true} (wipe + re-seed)', demoTimes, demoStatements],
-        ['reset {} (wipe a seeded demo school)', plainTimes, plainStatements],
+        ['reset {demo:true} (wipe + re-seed)', demoTimes, demoCost],
+        ['reset {} (wipe a seeded demo school)', plainTimes, plainCost],
       ] as const) {
         const med = median(times);
         resetRows.push([
@@ -278,7 +293,8 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
           fmt(med, 1),
           fmt(percentile(times, 90), 1),
           fmt(Math.max(...times), 1),
-          fmt(perReset, 0),
+          fmt(perReset.statements, 0),
+          fmt(perReset.cpuMs, 1),
         ]);
         targets.push({
           name: `${kind} — ${store.name}`,
@@ -287,9 +303,9 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
           met: med <= 20,
           ...(med > 20
             ? {
-                reason: kind.includes('demo')
-                  ? `re-seeding the demo school (${users.users.length} users with their courses) in the request: ${fmt(perReset, 0)} SQL statements per reset`
-                  : `${fmt(perReset, 0)} SQL statements per wipe${store.name === 'PostgreSQL' ? ', each a round trip to the server' : ''}`,
+                reason: kind.startsWith('reset {demo')
+                  ? `re-seeding the demo school (${users.users.length} users with their courses) inside the request: ${fmt(perReset.cpuMs, 0)} ms of emulator CPU and ${fmt(perReset.statements, 0)} SQL statements per reset`
+                  : `${fmt(perReset.statements, 0)} SQL statements per wipe${store.name === 'PostgreSQL' ? ', each a round trip to the server (one DELETE per table)' : ''}, ${fmt(perReset.cpuMs, 0)} ms of emulator CPU`,
               }
             : {}),
         });
