@@ -348,7 +348,16 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
     `Reset: \`POST /emulator/v1/reset\` timed from the bench process (HTTP round trip included) against an emulator in its own process, 3 warm-ups then ${resets} resets; a plain reset always follows an untimed \`{demo:true}\` one, so it wipes a seeded demo school.`,
     '',
     table(
-      ['store', 'reset', 'demo users', 'median (ms)', 'p90 (ms)', 'max (ms)', 'SQL statements per reset'],
+      [
+        'store',
+        'reset',
+        'demo users',
+        'median (ms)',
+        'p90 (ms)',
+        'max (ms)',
+        'SQL statements per reset',
+        'emulator CPU per reset (ms)',
+      ],
       resetRows,
     ),
     '',
