@@ -1,3 +1,5 @@
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
 import type { GoogleErrorBody } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminApiError } from '../src/admin/client.js';
@@ -215,6 +217,35 @@ describe('the admin OpenAPI document', () => {
     expect(Object.keys(doc.paths['/emulator/v1/fixtures']?.post?.requestBody?.content ?? {})).toEqual(
       expect.arrayContaining(['application/json', 'application/yaml', 'text/yaml']),
     );
+  });
+
+  it('what the GET endpoints answer matches the response schemas the document declares', async () => {
+    const demo = await startEmulator({ demo: true });
+    try {
+      const doc = (await demo.admin.openApi()) as {
+        paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: object }> }> }>>;
+      };
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      // ajv-formats is CommonJS: under NodeNext its default import is the module object.
+      (formats as unknown as { default: (ajv: Ajv) => void }).default(ajv);
+      // The demo school's courses carry every optional part of the course view (transfer, pending owner).
+      const course = (await demo.admin.courses()).courses.find((c) => c.transfer)!;
+      let checked = 0;
+      for (const [path, operations] of Object.entries(doc.paths)) {
+        const get = operations.get;
+        const schema = get?.responses['200']?.content['application/json']?.schema;
+        if (!schema || path.endsWith('openapi.json')) continue;
+        const concrete = path.replace('{ref}', 'seymour.skinner@springfield.example').replace('{id}', course.id);
+        if (/\{/.test(concrete)) continue;
+        const body = (await (await fetch(`${demo.url}${concrete}`)).json()) as unknown;
+        const validate = ajv.compile(schema);
+        expect(validate(body) ? [] : validate.errors, `GET ${path}`).toEqual([]);
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(14);
+    } finally {
+      await demo.close();
+    }
   });
 
   it('every endpoint with a body or a query rejects an unknown field by name, as the document promises', async () => {

@@ -33,6 +33,8 @@ export interface AdminEndpoint<B = unknown, Q = unknown> {
   bodyLimit?: number;
   /** What a success answers. */
   response: string;
+  /** JSON schema of a success's body (admin/views.ts), for the document and the tests. */
+  returns?: object;
   /** Descriptions of each path parameter. */
   params?: Record<string, string>;
   // Method syntax on purpose: it lets a table of differently typed endpoints share one array type.
@@ -123,7 +125,7 @@ export function openApiDocument(endpoints: readonly AdminEndpoint[], info: { ver
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(def.body ? { requestBody: { required: true, content: Object.fromEntries(types.map((t) => [t, { schema: def.body }])) } } : {}),
       responses: {
-        '200': { description: def.response, content: { 'application/json': { schema: { type: 'object' } } } },
+        '200': { description: def.response, content: { 'application/json': { schema: def.returns ?? { type: 'object' } } } },
         default: { description: 'An error in Google\'s envelope: 400 INVALID_ARGUMENT naming the field, 404 NOT_FOUND, 409 ALREADY_EXISTS.', content: { 'application/json': { schema: ERROR_SCHEMA } } },
       },
     };

@@ -13,6 +13,27 @@ import { FIXTURE_SCHEMA, writeFixture, type Fixture } from '../seed/fixture.js';
 import type { Repos } from '../store/repos.js';
 import { TABLES, type CourseRow, type DomainRow, type GrantRow, type ProjectRow, type TokenRow, type UserRow } from '../store/schema.js';
 import { endpoint, openApiDocument, registerEndpoints, type AdminEndpoint } from './endpoint.js';
+import {
+  CLOCK_VIEW,
+  COURSE_VIEW,
+  COURSES_VIEW,
+  COVERAGE_VIEW,
+  DOMAIN_VIEW,
+  DOMAINS_VIEW,
+  EMPTY_VIEW,
+  FIXTURE_SUMMARY_VIEW,
+  GRANT_VIEW,
+  GRANTS_VIEW,
+  HEALTH_VIEW,
+  LIMITS_VIEW,
+  PROJECT_VIEW,
+  PROJECTS_VIEW,
+  STATE_VIEW,
+  TOKEN_VIEW,
+  TOKENS_VIEW,
+  USER_VIEW,
+  USERS_VIEW,
+} from './views.js';
 
 /** The admin view of a user: everything the emulator knows, camelCase. */
 export function adminUser(row: UserRow) {
@@ -235,7 +256,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
   const table: AdminEndpoint[] = [
     endpoint({
-      method: 'GET', path: '/health', tag: 'emulator', summary: 'Liveness, the store in use and the virtual time.',
+      method: 'GET', path: '/health', returns: HEALTH_VIEW, tag: 'emulator', summary: 'Liveness, the store in use and the virtual time.',
       response: '{status, store, version, now}',
       handle: async () => ({ status: 'ok', store: env.store.dialect, version: VERSION, now: iso(env.clock.now()) }),
     }),
@@ -254,7 +275,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
       handle: async ({ request }) => openApiDocument(table, { version: VERSION, serverUrl: `${request.protocol}://${request.headers.host ?? 'localhost'}` }),
     }),
     endpoint({
-      method: 'GET', path: '/coverage', tag: 'emulator', summary: 'Which Classroom methods the emulator implements.',
+      method: 'GET', path: '/coverage', returns: COVERAGE_VIEW, tag: 'emulator', summary: 'Which Classroom methods the emulator implements.',
       response: '{implemented, total, methods: [{id, httpMethod, path, implemented}]}',
       handle: async () => {
         const methods = discoveryMethods().map((m) => ({ id: m.id, httpMethod: m.httpMethod, path: m.flatPath, implemented: m.id in HANDLERS }));
@@ -264,11 +285,11 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
     // Domains
     endpoint({
-      method: 'GET', path: '/domains', tag: 'identity', summary: 'Every Workspace domain.', response: '{domains: [{name, apiEnabled, createTime}]}',
+      method: 'GET', path: '/domains', returns: DOMAINS_VIEW, tag: 'identity', summary: 'Every Workspace domain.', response: '{domains: [{name, apiEnabled, createTime}]}',
       handle: async () => ({ domains: (await env.store.read.identity.domains()).map(adminDomain) }),
     }),
     endpoint<{ name: string; apiEnabled?: boolean }>({
-      method: 'POST', path: '/domains', tag: 'identity', body: DOMAIN_CREATE, summary: 'Creates a domain (users create theirs implicitly).',
+      method: 'POST', path: '/domains', returns: DOMAIN_VIEW, tag: 'identity', body: DOMAIN_CREATE, summary: 'Creates a domain (users create theirs implicitly).',
       response: 'The domain.',
       handle: async ({ body }) =>
         env.store.transaction(async (repos) => {
@@ -279,7 +300,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
         }),
     }),
     endpoint<{ apiEnabled: boolean }>({
-      method: 'PATCH', path: '/domains/{name}', tag: 'identity', body: DOMAIN_PATCH, params: { name: 'The domain name.' },
+      method: 'PATCH', path: '/domains/{name}', returns: DOMAIN_VIEW, tag: 'identity', body: DOMAIN_PATCH, params: { name: 'The domain name.' },
       summary: "Switches the domain's Classroom API access (off: its users get ClassroomApiDisabled).", response: 'The domain.',
       handle: async ({ params, body }) =>
         env.store.transaction(async (repos) => {
@@ -293,19 +314,19 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
     // Users
     endpoint<Record<string, never>, { domain?: string }>({
-      method: 'GET', path: '/users', tag: 'identity', query: USERS_QUERY, summary: 'Every user, or one domain\'s.', response: '{users: [User]}',
+      method: 'GET', path: '/users', returns: USERS_VIEW, tag: 'identity', query: USERS_QUERY, summary: 'Every user, or one domain\'s.', response: '{users: [User]}',
       handle: async ({ query }) => ({ users: (await env.store.read.users.list(query.domain, { offset: 0, limit: 1_000_000 })).map(adminUser) }),
     }),
     endpoint<UserInput>({
-      method: 'POST', path: '/users', tag: 'identity', body: USER_CREATE, summary: 'Creates a user (and its domain).', response: 'The user.',
+      method: 'POST', path: '/users', returns: USER_VIEW, tag: 'identity', body: USER_CREATE, summary: 'Creates a user (and its domain).', response: 'The user.',
       handle: async ({ body }) => adminUser(await env.store.transaction((repos) => createUser(env, repos, body))),
     }),
     endpoint({
-      method: 'GET', path: '/users/{ref}', tag: 'identity', params: { ref: 'An email address or a numeric user id.' }, summary: 'One user.', response: 'The user.',
+      method: 'GET', path: '/users/{ref}', returns: USER_VIEW, tag: 'identity', params: { ref: 'An email address or a numeric user id.' }, summary: 'One user.', response: 'The user.',
       handle: async ({ params }) => adminUser(await findUser(env.store.read, params.ref ?? '')),
     }),
     endpoint<Partial<UserInput>>({
-      method: 'PATCH', path: '/users/{ref}', tag: 'identity', body: USER_PATCH, params: { ref: 'An email address or a numeric user id.' },
+      method: 'PATCH', path: '/users/{ref}', returns: USER_VIEW, tag: 'identity', body: USER_PATCH, params: { ref: 'An email address or a numeric user id.' },
       summary: 'Changes a user: admin, Classroom and API switches, state, outside group memberships.', response: 'The user.',
       handle: async ({ params, body }) =>
         adminUser(await env.store.transaction(async (repos) => updateUser(repos, await findUser(repos, params.ref ?? ''), body))),
@@ -313,11 +334,11 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
     // Projects and grants
     endpoint({
-      method: 'GET', path: '/projects', tag: 'identity', summary: 'Every Cloud project.', response: '{projects: [{id, number, name, createTime}]}',
+      method: 'GET', path: '/projects', returns: PROJECTS_VIEW, tag: 'identity', summary: 'Every Cloud project.', response: '{projects: [{id, number, name, createTime}]}',
       handle: async () => ({ projects: (await env.store.read.identity.projects()).map(adminProject) }),
     }),
     endpoint<{ id: string; name?: string; number?: string }>({
-      method: 'POST', path: '/projects', tag: 'identity', body: PROJECT_CREATE, summary: 'Creates a Cloud project.', response: 'The project.',
+      method: 'POST', path: '/projects', returns: PROJECT_VIEW, tag: 'identity', body: PROJECT_CREATE, summary: 'Creates a Cloud project.', response: 'The project.',
       handle: async ({ body }) =>
         env.store.transaction(async (repos) => {
           if (await repos.identity.project(body.id)) fail('ALREADY_EXISTS', `The project ${body.id} already exists.`);
@@ -327,7 +348,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
         }),
     }),
     endpoint<Record<string, never>, { user?: string; project?: string }>({
-      method: 'GET', path: '/grants', tag: 'identity', query: GRANT_QUERY, summary: 'OAuth grants (user → project → scopes).', response: '{grants: [{user, userEmail, project, scopes, createTime}]}',
+      method: 'GET', path: '/grants', returns: GRANTS_VIEW, tag: 'identity', query: GRANT_QUERY, summary: 'OAuth grants (user → project → scopes).', response: '{grants: [{user, userEmail, project, scopes, createTime}]}',
       handle: async ({ query }) => {
         const repos = env.store.read;
         const user = query.user ? await findUser(repos, query.user) : undefined;
@@ -337,7 +358,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
       },
     }),
     endpoint<{ user: string; project: string; scopes: string[] }>({
-      method: 'PUT', path: '/grants', tag: 'identity', body: GRANT_PUT,
+      method: 'PUT', path: '/grants', returns: GRANT_VIEW, tag: 'identity', body: GRANT_PUT,
       summary: 'Records (or replaces) the scopes a user granted a project; the project is created when new.', response: 'The grant.',
       handle: async ({ body }) =>
         env.store.transaction(async (repos) => {
@@ -355,7 +376,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
         }),
     }),
     endpoint<Record<string, never>, { user: string; project: string }>({
-      method: 'DELETE', path: '/grants', tag: 'identity', query: GRANT_DELETE_QUERY, summary: 'Revokes a grant (tokens already minted keep working).', response: '{}',
+      method: 'DELETE', path: '/grants', returns: EMPTY_VIEW, tag: 'identity', query: GRANT_DELETE_QUERY, summary: 'Revokes a grant (tokens already minted keep working).', response: '{}',
       handle: async ({ query }) =>
         env.store.transaction(async (repos) => {
           const user = await findUser(repos, query.user);
@@ -366,7 +387,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
     // Tokens
     endpoint<Record<string, never>, { user?: string }>({
-      method: 'GET', path: '/tokens', tag: 'identity', query: TOKENS_QUERY, summary: 'Access tokens, every one or one user\'s.', response: '{tokens: [Token]}',
+      method: 'GET', path: '/tokens', returns: TOKENS_VIEW, tag: 'identity', query: TOKENS_QUERY, summary: 'Access tokens, every one or one user\'s.', response: '{tokens: [Token]}',
       handle: async ({ query }) => {
         const repos = env.store.read;
         const user = query.user ? await findUser(repos, query.user) : undefined;
@@ -374,12 +395,12 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
       },
     }),
     endpoint<TokenInput>({
-      method: 'POST', path: '/tokens', tag: 'identity', body: TOKEN,
+      method: 'POST', path: '/tokens', returns: TOKEN_VIEW, tag: 'identity', body: TOKEN,
       summary: 'Mints an access token; an OAuth token also records the grant, a domain-wide-delegation one does not.', response: 'The token.',
       handle: async ({ body }) => adminToken(await env.store.transaction((repos) => mintToken(env, repos, body))),
     }),
     endpoint({
-      method: 'DELETE', path: '/tokens/{token}', tag: 'identity', params: { token: 'The access token.' }, summary: 'Revokes a token.', response: '{}',
+      method: 'DELETE', path: '/tokens/{token}', returns: EMPTY_VIEW, tag: 'identity', params: { token: 'The access token.' }, summary: 'Revokes a token.', response: '{}',
       handle: async ({ params }) =>
         env.store.transaction(async (repos) => {
           if ((await repos.identity.deleteToken(params.token ?? '')) === 0) fail('NOT_FOUND', 'No such token.');
@@ -389,29 +410,29 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
     // Limits and time
     endpoint({
-      method: 'GET', path: '/limits', tag: 'platform', summary: 'The limits in force.', response: 'Limits.',
+      method: 'GET', path: '/limits', returns: LIMITS_VIEW, tag: 'platform', summary: 'The limits in force.', response: 'Limits.',
       handle: async () => {
         await env.sync();
         return env.limits;
       },
     }),
     endpoint<Partial<Limits>>({
-      method: 'PATCH', path: '/limits', tag: 'platform', body: LIMITS, summary: 'Changes limits at run time.', response: 'Limits.',
+      method: 'PATCH', path: '/limits', returns: LIMITS_VIEW, tag: 'platform', body: LIMITS, summary: 'Changes limits at run time.', response: 'Limits.',
       handle: async ({ body }) => env.setLimits(body),
     }),
     endpoint({
-      method: 'GET', path: '/limits:defaults', tag: 'platform', summary: "Production's published limits.", response: 'Limits.',
+      method: 'GET', path: '/limits:defaults', returns: LIMITS_VIEW, tag: 'platform', summary: "Production's published limits.", response: 'Limits.',
       handle: async () => DEFAULT_LIMITS,
     }),
     endpoint({
-      method: 'GET', path: '/clock', tag: 'platform', summary: 'The virtual time.', response: '{now, frozen}',
+      method: 'GET', path: '/clock', returns: CLOCK_VIEW, tag: 'platform', summary: 'The virtual time.', response: '{now, frozen}',
       handle: async () => {
         await env.sync();
         return clockView();
       },
     }),
     endpoint<{ seconds: number }>({
-      method: 'POST', path: '/clock:advance', tag: 'platform', body: CLOCK_ADVANCE, summary: 'Moves the virtual clock by some seconds.', response: '{now, frozen}',
+      method: 'POST', path: '/clock:advance', returns: CLOCK_VIEW, tag: 'platform', body: CLOCK_ADVANCE, summary: 'Moves the virtual clock by some seconds.', response: '{now, frozen}',
       handle: async ({ body }) => {
         env.clock.advance(body.seconds * 1000);
         await env.saveClock();
@@ -419,7 +440,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
       },
     }),
     endpoint<{ now?: string; frozen?: boolean }>({
-      method: 'POST', path: '/clock', tag: 'platform', body: CLOCK_SET, summary: 'Sets and/or freezes the virtual clock.', response: '{now, frozen}',
+      method: 'POST', path: '/clock', returns: CLOCK_VIEW, tag: 'platform', body: CLOCK_SET, summary: 'Sets and/or freezes the virtual clock.', response: '{now, frozen}',
       handle: async ({ body }) => {
         if (body.now !== undefined) env.clock.set(parseTime(body.now, 'now'));
         if (body.frozen !== undefined) env.clock.freeze(body.frozen);
@@ -430,7 +451,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
     // Courses
     endpoint<Record<string, never>, { domain?: string; state?: string }>({
-      method: 'GET', path: '/courses', tag: 'courses', query: COURSES_QUERY,
+      method: 'GET', path: '/courses', returns: COURSES_VIEW, tag: 'courses', query: COURSES_QUERY,
       summary: 'Every course with member counts, aliases, Drive folder owner, transfer state and pending ownership invitation.',
       response: '{courses: [AdminCourse]}',
       handle: async ({ query }) => {
@@ -445,7 +466,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
       },
     }),
     endpoint({
-      method: 'GET', path: '/courses/{id}', tag: 'courses', params: { id: 'The numeric course id.' }, summary: 'One course, the admin view.', response: 'AdminCourse.',
+      method: 'GET', path: '/courses/{id}', returns: COURSE_VIEW, tag: 'courses', params: { id: 'The numeric course id.' }, summary: 'One course, the admin view.', response: 'AdminCourse.',
       handle: async ({ params }) => {
         const repos = env.store.read;
         const course = await repos.courses.byId(params.id ?? '');
@@ -475,14 +496,14 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
 
     // Seeding and snapshots
     endpoint<Fixture>({
-      method: 'POST', path: '/fixtures', tag: 'state', body: FIXTURE_SCHEMA, yaml: true, bodyLimit: 512 * 1024 * 1024,
+      method: 'POST', path: '/fixtures', returns: FIXTURE_SUMMARY_VIEW, tag: 'state', body: FIXTURE_SCHEMA, yaml: true, bodyLimit: 512 * 1024 * 1024,
       summary: 'Adds a fixture (JSON or YAML: domains, users, projects, grants, tokens, courses, invitations, joins) in one transaction.',
       response: 'What was written: counts per kind, courseIds by key, userIds by address.',
       // The body was checked against FIXTURE_SCHEMA on the way in; a district is too big to check twice.
       handle: async ({ body }) => env.store.transaction((repos) => writeFixture(env, repos, body)),
     }),
     endpoint({
-      method: 'GET', path: '/state', tag: 'state', summary: 'Exports the whole state: every table, the limits and the clock.', response: 'StateExport.',
+      method: 'GET', path: '/state', returns: STATE_VIEW, tag: 'state', summary: 'Exports the whole state: every table, the limits and the clock.', response: 'StateExport.',
       handle: async (): Promise<StateExport> => {
         await env.sync();
         const tables = (await env.store.read.state.dump()) as Record<string, Record<string, unknown>[]>;
