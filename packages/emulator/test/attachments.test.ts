@@ -71,6 +71,21 @@ describe.each(STORES)('attachments and the emulated Drive on $name', ({ options 
     expect(again.assignmentSubmission!.attachments).toHaveLength(1);
   });
 
+  it('a link to a Drive file becomes a Drive material, visibility checked; other links stay links', async () => {
+    const doc = await driveFile(emulator, s.teacher, 'Shared notes');
+    const { data } = await s.teacher.api.courses.courseWorkMaterials.create({
+      courseId,
+      requestBody: { title: 'Notes', materials: [{ link: { url: `https://docs.google.com/document/d/${doc.id}/edit` } }, { link: { url: 'https://docs.google.com/document/d/1unknownunknownunknownunknown0000/edit' } }] },
+    });
+    expect(data.materials?.[0]).toEqual({ driveFile: { driveFile: { id: doc.id, title: 'Shared notes', alternateLink: doc.alternateLink, thumbnailUrl: doc.thumbnailUrl }, shareMode: 'VIEW' } });
+    expect(data.materials?.[1]?.link?.url).toBe('https://docs.google.com/document/d/1unknownunknownunknownunknown0000/edit');
+    const secret = await driveFile(emulator, s.admin, 'Private');
+    const { body } = await failure(
+      s.teacher.api.courses.courseWorkMaterials.create({ courseId, requestBody: { title: 'Leak', materials: [{ link: { url: `https://docs.google.com/document/d/${secret.id}/edit` } }] } }),
+    );
+    expect(body).toEqual(precondition('AttachmentNotVisible', `The Drive file ${secret.id} is not shared with ${s.teacher.email}.`));
+  });
+
   it('AttachmentNotVisible on courseWork.create: the Drive file does not exist', async () => {
     const before = await workCount();
     const missing = '1NoSuchFileNoSuchFileNoSuchFile00';

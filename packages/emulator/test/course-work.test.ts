@@ -214,6 +214,14 @@ describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
     expect(body).toEqual(wireBody('NOT_FOUND', 'NOT_FOUND', 404, 'notFound', 'Requested entity was not found.'));
   });
 
+  it('an archived course takes no new classwork', async () => {
+    const c = await course(s, [], 'Archived');
+    await s.teacher.api.courses.patch({ id: c, updateMask: 'courseState', requestBody: { courseState: 'ARCHIVED' } });
+    const { body } = await failure(s.teacher.api.courses.courseWork.create({ courseId: c, requestBody: { title: 'Too late', workType: 'ASSIGNMENT' } }));
+    expect(body).toEqual(wireBody('FAILED_PRECONDITION', 'FAILED_PRECONDITION', 400, 'failedPrecondition', 'The course is ARCHIVED; its classwork cannot change.'));
+    expect((await s.teacher.api.courses.courseWork.list({ courseId: c, courseWorkStates: ['DRAFT', 'PUBLISHED'] })).data).toEqual({});
+  });
+
   describe('rubrics', () => {
     it('a licensed teacher creates, reads, replaces and deletes the one rubric of course work', async () => {
       const c = await course(s, s.students, 'Rubrics');

@@ -1,4 +1,4 @@
-import { alternateLink, fileIdFromUrl, formUrl, thumbnailUrl } from '../../drive/files.js';
+import { alternateLink, fileIdFromUrl, formUrl, isForm, thumbnailUrl } from '../../drive/files.js';
 import { enforce, fail, invalidArgument } from '../../failure.js';
 import type { Caller } from '../../identity/caller.js';
 import { checkAttachable, checkMaterialCount, type DriveExpectation } from '../../rules/attachments.js';
@@ -80,6 +80,22 @@ function link(url: string): LinkRef {
 }
 
 /**
+ * A link to a Docs, Sheets, Slides or Forms file of the emulated Drive becomes that file's material,
+ * as production upgrades links on creation; the file must then be visible like any other. Links to
+ * files the emulated Drive does not hold stay links.
+ */
+async function driveLink(repos: Repos, caller: Caller, url: string): Promise<Material | undefined> {
+  const id = fileIdFromUrl(url);
+  const file = id ? await repos.drive.byId(id) : undefined;
+  if (!id || !file) return undefined;
+  if (isForm(file)) {
+    const ref = await driveRef(repos, caller, id, 'form');
+    return { form: { formUrl: formUrl({ id }), title: ref.title, thumbnailUrl: ref.thumbnailUrl } };
+  }
+  return { driveFile: { driveFile: await driveRef(repos, caller, id, 'file'), shareMode: 'VIEW' } };
+}
+
+/**
  * Checks the materials of a new or changed item and returns them as the API will show them, with the
  * Drive details filled in. Drive files and forms must exist, be of the right kind and be visible to
  * the caller (AttachmentNotVisible otherwise).
@@ -116,7 +132,8 @@ export async function resolveMaterials(repos: Repos, caller: Caller, input: unkn
       case 'link': {
         const url = checkedUrl(value.url, `${at}.link.url`);
         const videoId = youtubeId(url);
-        out.push(videoId ? { youtubeVideo: video(videoId) } : { link: link(url) });
+        const upgraded = videoId ? undefined : await driveLink(repos, caller, url);
+        out.push(videoId ? { youtubeVideo: video(videoId) } : (upgraded ?? { link: link(url) }));
         break;
       }
       case 'form': {
