@@ -211,11 +211,14 @@ describe.skipIf(!PG_URL)('quota across two processes sharing PostgreSQL', () => 
       auth.setCredentials({ access_token: token });
       return classroom({ version: 'v1', rootUrl: `${url}/`, auth, retry: false });
     };
+    // Warm the peer's connections up in another project, so that both processes really race.
+    const { accessToken } = await emulator.admin.mintToken({ user: `pair0@${DOMAIN}`, project: 'quota-warm-up' });
+    expect((await clientOn(peer.url, accessToken).courses.list({})).status).toBe(200);
+
     const outcomes = await Promise.allSettled(tokens.map((token, i) => clientOn(i % 2 === 0 ? emulator.url : peer.url, token).courses.list({})));
+    // Counters kept per process would let each process pass 20 of its 25 callers: 40 in all.
     const passed = outcomes.filter((o) => o.status === 'fulfilled').length;
     expect(Math.abs(passed - 20)).toBeLessThanOrEqual(1);
-    const peerServed = outcomes.filter((o, i) => i % 2 === 1 && o.status === 'fulfilled').length;
-    expect(peerServed).toBeGreaterThan(0);
-    expect(peerServed).toBeLessThan(passed);
+    for (const o of outcomes) if (o.status === 'rejected') expect((await failure(Promise.reject(o.reason))).error.code).toBe('ProjectRateLimitExceeded');
   });
 });

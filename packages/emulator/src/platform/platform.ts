@@ -125,6 +125,8 @@ export class Platform {
     });
     app.addHook('onSend', async (request, reply, payload) => {
       this.log.noteErrorBody(request.raw, reply.statusCode, payload);
+      // Kept before the answer leaves: a client that reads the log right after its call must find it.
+      this.log.finish(request.raw, reply.statusCode);
       return payload;
     });
     app.addHook('onResponse', async (request, reply) => {
