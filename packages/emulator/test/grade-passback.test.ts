@@ -20,6 +20,25 @@ describe.each(STORES)('grade passback on $name', ({ options }) => {
   });
   afterAll(() => emulator.close());
 
+  it('a COURSE_WORK_CHANGES registration hears about the work and each change to a submission', async () => {
+    const [ada] = s.students as [School['students'][0]];
+    const courseId = await course(s, [ada], 'Notified');
+    const topicName = 'projects/passback/topics/classwork';
+    const { data: registration } = await s.teacher.api.registrations.create({
+      requestBody: { feed: { feedType: 'COURSE_WORK_CHANGES', courseWorkChangesInfo: { courseId } }, cloudPubsubTopic: { topicName } },
+    });
+    const { data: work } = await s.teacher.api.courses.courseWork.create({ courseId, requestBody: { title: 'Heard', workType: 'ASSIGNMENT', state: 'PUBLISHED' } });
+    const sub = (await ada.api.courses.courseWork.studentSubmissions.list({ courseId, courseWorkId: work.id! })).data.studentSubmissions![0]!;
+    await ada.api.courses.courseWork.studentSubmissions.turnIn({ courseId, courseWorkId: work.id!, id: sub.id! });
+    await s.teacher.api.courses.courseWork.delete({ courseId, id: work.id! });
+    const { notifications } = await emulator.admin.notifications({ registrationId: registration.registrationId!, wait: true });
+    expect(notifications.map((n) => n.message)).toEqual([
+      { collection: 'courses.courseWork', eventType: 'CREATED', resourceId: { courseId, id: work.id } },
+      { collection: 'courses.courseWork.studentSubmissions', eventType: 'MODIFIED', resourceId: { courseId, courseWorkId: work.id, id: sub.id } },
+      { collection: 'courses.courseWork', eventType: 'DELETED', resourceId: { courseId, id: work.id } },
+    ]);
+  });
+
   it('assign, attach, turn in, grade, return; a late student is flagged by the virtual clock', async () => {
     const [ada, bob] = s.students as [School['students'][0], School['students'][0]];
     const courseId = await course(s);
