@@ -214,10 +214,11 @@ async function adminCourses(env: Env, repos: Repos, rows: CourseRow[]) {
   const aliases = new Map<string, string[]>();
   for (const alias of await repos.aliases.all()) (aliases.get(alias.course_id) ?? aliases.set(alias.course_id, []).get(alias.course_id))?.push(alias.alias);
   const people = await repos.users.byIds(rows.flatMap((c) => [c.owner_id, c.teacher_folder_owner_id ?? c.owner_id, ...(c.transfer_from_id ? [c.transfer_from_id] : [])]));
+  // One query for all pending OWNER invitations rather than one per course: a district has thousands.
   const pending = new Map<string, { id: string; user: string }>();
-  for (const course of rows) {
-    const invitation = await repos.invitations.pendingOwner(course.id);
-    if (invitation) pending.set(course.id, { id: invitation.id, user: invitation.user_id });
+  const invitations = rows.length === 1 && rows[0] ? [await repos.invitations.pendingOwner(rows[0].id)] : await repos.invitations.list({}, { offset: 0, limit: 10_000_000 });
+  for (const invitation of invitations) {
+    if (invitation?.role === 'OWNER') pending.set(invitation.course_id, { id: invitation.id, user: invitation.user_id });
   }
   return rows.map((c) => {
     const members = counts.get(c.id) ?? { students: 0, teachers: 0 };
