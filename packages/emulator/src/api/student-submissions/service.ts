@@ -124,7 +124,8 @@ async function handOver(repos: Repos, submission: StudentSubmissionRow, from: st
 async function loadSubmission(env: Env, repos: Repos, caller: Caller, ref: string, courseWorkId: string, id: string, events: Events, lock: boolean): Promise<Loaded> {
   const loaded = await openCourse(env, repos, caller, ref, events, { lock });
   const work = await loadItem(repos, caller, loaded, 'COURSE_WORK', courseWorkId, { lock });
-  await ensureSubmissions(env, repos, [work], events);
+  // A student only ever reaches their own submission, so only theirs needs to exist.
+  await ensureSubmissions(env, repos, [work], events, seesAll(loaded.rel) ? undefined : new Set(loaded.rel.student ? [caller.user.id] : []));
   const row = lock ? await repos.classwork.lockSubmission(work.id, id) : await repos.classwork.submission(work.id, id);
   if (!row) fail('NOT_FOUND', 'Requested entity was not found.');
   if (!seesEveryone(caller, loaded) && row.user_id !== caller.user.id) fail('PERMISSION_DENIED', "The caller may not see another student's submission.");
@@ -176,7 +177,7 @@ export async function listSubmissions(env: Env, caller: Caller, ref: string, cou
       if (userId && userId !== caller.user.id) fail('PERMISSION_DENIED', "The caller may not list another student's submissions.");
       userId = caller.user.id;
     }
-    const students = await courseStudents(repos, loaded.course.id);
+    const students = privileged ? await courseStudents(repos, loaded.course.id) : new Set(loaded.rel.student ? [caller.user.id] : []);
     await ensureSubmissions(env, repos, works, events, students);
     const byId = new Map(works.map((w) => [w.id, w]));
     const now = env.clock.now();
