@@ -202,6 +202,9 @@ describe('the admin OpenAPI document', () => {
   it('is OpenAPI 3.1 and lists every endpoint with the schemas the routes validate with', async () => {
     const doc = (await emulator.admin.openApi()) as { openapi: string; paths: Record<string, Record<string, { summary: string; requestBody?: { content: Record<string, { schema: { required?: string[] } }> } }>> };
     expect(doc.openapi).toBe('3.1.0');
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => (op as unknown as { operationId: string }).operationId));
+    expect(ids.every((id) => /^[a-z][A-Za-z0-9]*$/.test(id)), ids.join(' ')).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path}`));
     for (const expected of [
       'GET /emulator/v1/health', 'POST /emulator/v1/reset', 'GET /emulator/v1/domains', 'POST /emulator/v1/domains', 'PATCH /emulator/v1/domains/{name}',

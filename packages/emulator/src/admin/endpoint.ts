@@ -119,7 +119,7 @@ export function openApiDocument(endpoints: readonly AdminEndpoint[], info: { ver
     }
     const types = def.yaml ? JSON_OR_YAML : ['application/json'];
     const operation: Record<string, unknown> = {
-      operationId: `${def.method.toLowerCase()}${def.path.replace(/[{}]/g, '').replace(/[/:]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
+      operationId: `${def.method.toLowerCase()}${def.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
       summary: def.summary,
       tags: [def.tag],
       ...(parameters.length > 0 ? { parameters } : {}),
