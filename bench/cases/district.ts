@@ -245,7 +245,7 @@ export async function district(ctx: CaseContext): Promise<CaseResult> {
         'users / courses / members written',
         'generate (s)',
         'import (s)',
-        'wall, parent view (s)',
+        'ready → loaded, parent clock (s)',
         'peak RSS (MiB)',
       ],
       rows,

@@ -137,6 +137,8 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
       const { url } = await emulator.next<{ url: string }>((m) => m.ready === true, 60_000);
       await unlimited(url);
       const seeded = await seedCourse(url, 'tp', 30);
+      if (!notes.some((n) => n.startsWith('Seeding:')))
+        notes.push(`Seeding: a teacher's course with 30 students, via ${seeded.via}.`);
       const token = seeded.teacherToken;
       const endpoints: { name: string; path: string }[] = [
         { name: 'courses.get', path: `/v1/courses/${seeded.courseId}` },

@@ -64,20 +64,55 @@ export interface SeededCourse {
 }
 
 /**
- * Creates a teacher, a domain admin, an ACTIVE course and `students` students in it (admin users, then
- * courses.students.create by the domain admin). `tag` keeps emails unique.
+ * Creates a teacher, a domain admin, an ACTIVE course and `students` students in it, in one
+ * `POST /emulator/v1/fixtures` when the emulator has it; otherwise with admin users and
+ * courses.students.create by the domain admin. `tag` keeps emails unique.
  */
-export async function seedCourse(
-  base: string,
-  tag: string,
-  students: number,
-  shared?: { teacherToken: string; adminToken: string },
-): Promise<SeededCourse> {
-  const teacherToken =
-    shared?.teacherToken ??
-    (await user(base, `teacher.${tag}@bench.school`, { name: 'Bench Teacher', canCreateCourses: true })).token;
-  const adminToken =
-    shared?.adminToken ?? (await user(base, `admin.${tag}@bench.school`, { name: 'Bench Admin', admin: true })).token;
+export async function seedCourse(base: string, tag: string, students: number): Promise<SeededCourse> {
+  const teacher = `teacher.${tag}@bench.school`;
+  const adminEmail = `admin.${tag}@bench.school`;
+  const studentEmails = Array.from({ length: students }, (_, i) => `s${i}.${tag}@bench.school`);
+  const fixture = {
+    users: [
+      { email: teacher, name: 'Bench Teacher', canCreateCourses: true },
+      { email: adminEmail, name: 'Bench Admin', admin: true },
+      ...studentEmails.map((email, i) => ({ email, name: `Student ${i}`, canCreateCourses: false })),
+    ],
+    tokens: [
+      { user: teacher, token: `bench-${tag}-teacher` },
+      { user: adminEmail, token: `bench-${tag}-admin` },
+    ],
+    courses: [
+      { key: tag, name: `Bench ${tag}`, section: 'Period 1', owner: teacher, state: 'ACTIVE', students: studentEmails },
+    ],
+  };
+  try {
+    const summary = await admin<{ courseIds: Record<string, string>; members: number }>(
+      base,
+      'POST',
+      '/fixtures',
+      fixture,
+    );
+    return {
+      courseId: summary.courseIds[tag]!,
+      teacherToken: `bench-${tag}-teacher`,
+      adminToken: `bench-${tag}-admin`,
+      students,
+      via: 'POST /emulator/v1/fixtures',
+      rosterOk: true,
+    };
+  } catch (e) {
+    if (!(e instanceof HttpError) || e.status !== 404) throw e;
+  }
+  return seedCourseByApi(base, tag, students);
+}
+
+/** The same through the admin API and the Classroom API, for an emulator without fixtures. */
+async function seedCourseByApi(base: string, tag: string, students: number): Promise<SeededCourse> {
+  const teacherToken = (
+    await user(base, `teacher.${tag}@bench.school`, { name: 'Bench Teacher', canCreateCourses: true })
+  ).token;
+  const adminToken = (await user(base, `admin.${tag}@bench.school`, { name: 'Bench Admin', admin: true })).token;
   const course = await call<{ id: string }>(
     base,
     'POST',
