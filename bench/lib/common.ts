@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,7 +46,19 @@ export function verdict(t: Target): string {
 export function machineLine(): string {
   const list = cpus();
   const model = list[0]?.model.trim() ?? 'unknown CPU';
-  return `Machine: ${model}, ${list.length} cores · Node ${process.version} · ${process.platform}/${process.arch} · ${new Date().toISOString()} · load average ${loadLine()}`;
+  return `Machine: ${model}, ${list.length} cores · Node ${process.version} · ${process.platform}/${process.arch} · ${new Date().toISOString()} · load average ${loadLine()} · commit ${commitLine()}`;
+}
+
+/** The commit the emulator was built from, and whether the work tree had changes on top of it. */
+export function commitLine(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', 'packages'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? ' + uncommitted changes in packages/' : ''}`;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** 1/5/15-minute load averages: other work on the machine skews every figure, so each file records it. */
