@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminApiError, AdminClient } from './admin/client.js';
 import { createEmulator, type Emulator } from './emulator.js';
@@ -141,6 +141,7 @@ async function start(args: string[]): Promise<void> {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError(`--database-url must be a postgres:// URL, not "${databaseUrl}"`);
   const store: StoreOptions = databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', ...(dataDir ? { dataDir } : {}) };
   const demo = !values['no-demo'];
+  if (values.seed !== undefined && !existsSync(values.seed)) throw new UsageError(`--seed: there is no file ${values.seed}`);
 
   let emulator: Emulator;
   try {

@@ -120,6 +120,7 @@ describe('the classroom-emulator CLI', () => {
     [['start', '--limit', 'courseMembers'], /--limit takes NAME=VALUE/],
     [['start', '--log-level', 'loud'], /--log-level must be one of/],
     [['start', '--data-dir', '/tmp/x', '--database-url', 'postgres://h/db'], /exclude each other/],
+    [['start', '--seed', '/nonexistent/school.yaml'], /--seed: there is no file \/nonexistent\/school.yaml/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['seed'], /seed needs a FILE/],
     [['reset', '--out', 'x'], /reset does not take --out/],
