@@ -9,7 +9,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe.each(STORES)('grade passback on $name', ({ options }) => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let s: School;
-  const events: ClassroomEvent[] = [];
+  const events: Extract<ClassroomEvent, { kind: 'course-work' }>[] = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({ store: options(), frozenAt: START });
