@@ -109,10 +109,17 @@ export const STATE_VIEW = closed({
   tables: { type: 'object', additionalProperties: { type: 'array', items: { type: 'object' } } },
 });
 
+/** `{users: [User]}` */
 export const USERS_VIEW = listOf('users', USER_VIEW);
+/** `{domains: [Domain]}` */
 export const DOMAINS_VIEW = listOf('domains', DOMAIN_VIEW);
+/** `{projects: [Project]}` */
 export const PROJECTS_VIEW = listOf('projects', PROJECT_VIEW);
+/** `{grants: [Grant]}` */
 export const GRANTS_VIEW = listOf('grants', GRANT_VIEW);
+/** `{tokens: [Token]}` */
 export const TOKENS_VIEW = listOf('tokens', TOKEN_VIEW);
+/** `{courses: [AdminCourse]}` */
 export const COURSES_VIEW = listOf('courses', COURSE_VIEW);
+/** `{}`: what a deletion answers. */
 export const EMPTY_VIEW = closed({});
