@@ -29,6 +29,22 @@ describe.each(STORES)('attachments and the emulated Drive on $name', ({ options 
     await expect(emulator.admin.driveFile(file.id)).rejects.toMatchObject({ httpStatus: 404 });
   });
 
+  it('the admin API refuses a malformed file, naming the field', async () => {
+    const bad = (await emulator.admin.createDriveFile({ title: 'X', mimeType: DOC, owner: 'not-an-address' }).catch((e: unknown) => e)) as { httpStatus: number; body: unknown };
+    expect(bad.httpStatus).toBe(400);
+    const message = '"not-an-address" is not an email address.';
+    expect(bad.body).toEqual({
+      error: {
+        code: 400,
+        message,
+        errors: [{ message, domain: 'global', reason: 'invalid' }],
+        status: 'INVALID_ARGUMENT',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'owner', description: message }] }],
+      },
+    });
+    expect((await emulator.admin.driveFiles({ owner: 'not-an-address' })).files).toEqual([]);
+  });
+
   it('materials show the Drive file, form, link and video details', async () => {
     const doc = await driveFile(emulator, s.teacher, 'Worksheet');
     const quiz = await driveFile(emulator, s.teacher, 'Quiz', FORM);

@@ -155,12 +155,17 @@ describe.each(STORES)('courses.courseWork.studentSubmissions on $name', ({ optio
   });
 
   describe('ProjectPermissionDenied: submissions follow their course work\'s Cloud project', () => {
-    it('grading, returning, turning in and attaching from another project fail and change nothing', async () => {
+    it('grading, returning, turning in, reclaiming and attaching from another project fail and change nothing', async () => {
       const { ref } = await assigned();
       const ada = s.students[0]!;
       const file = await driveFile(emulator, ada, 'Answer');
       const teacherElsewhere = await inProject(emulator, s.teacher, 'other-project');
       const studentElsewhere = await inProject(emulator, ada, 'other-project');
+      await ada.api.courses.courseWork.studentSubmissions.turnIn(ref);
+      const turnedIn = (await s.teacher.api.courses.courseWork.studentSubmissions.get(ref)).data;
+      expect((await failure(studentElsewhere.api.courses.courseWork.studentSubmissions.reclaim(ref))).body).toEqual(projectDenied('course work'));
+      expect((await s.teacher.api.courses.courseWork.studentSubmissions.get(ref)).data).toEqual(turnedIn);
+      await ada.api.courses.courseWork.studentSubmissions.reclaim(ref);
       const before = (await s.teacher.api.courses.courseWork.studentSubmissions.get(ref)).data;
 
       const grade = await failure(teacherElsewhere.api.courses.courseWork.studentSubmissions.patch({ ...ref, updateMask: 'assignedGrade', requestBody: { assignedGrade: 7 } }));
