@@ -222,6 +222,20 @@ describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
     expect((await s.teacher.api.courses.courseWork.list({ courseId: c, courseWorkStates: ['DRAFT', 'PUBLISHED'] })).data).toEqual({});
   });
 
+  it('deleting a course takes its classwork with it', async () => {
+    const c = await course(s, s.students, 'Doomed');
+    const { data: topic } = await s.teacher.api.courses.topics.create({ courseId: c, requestBody: { name: 'Gone' } });
+    const { data: w } = await s.teacher.api.courses.courseWork.create({ courseId: c, requestBody: { title: 'Gone too', workType: 'ASSIGNMENT', state: 'PUBLISHED', topicId: topic.topicId } });
+    await s.students[0]!.api.courses.courseWork.studentSubmissions.list({ courseId: c, courseWorkId: w.id! });
+    await s.teacher.api.courses.announcements.create({ courseId: c, requestBody: { text: 'Bye', state: 'PUBLISHED' } });
+    await s.teacher.api.courses.patch({ id: c, updateMask: 'courseState', requestBody: { courseState: 'ARCHIVED' } });
+    expect((await s.teacher.api.courses.delete({ id: c })).data).toEqual({});
+    const tables = (await emulator.admin.exportState()).tables as Record<string, { course_id?: string }[]>;
+    for (const table of ['topics', 'classwork_items', 'student_submissions', 'rubrics']) {
+      expect(tables[table]!.filter((row) => row.course_id === c), table).toEqual([]);
+    }
+  });
+
   describe('rubrics', () => {
     it('a licensed teacher creates, reads, replaces and deletes the one rubric of course work', async () => {
       const c = await course(s, s.students, 'Rubrics');
