@@ -316,10 +316,11 @@ export async function listItems<R>(env: Env, caller: Caller, ref: string, spec: 
     const loaded = await openCourse(env, repos, caller, ref, events);
     const privileged = seesAll(loaded.rel);
     const asked = (query.states ?? []).filter((s) => !s.endsWith('_STATE_UNSPECIFIED'));
-    const states = privileged ? (asked.length > 0 ? asked : ['PUBLISHED']) : ['PUBLISHED'];
-    const rows = (await repos.classwork.items(loaded.course.id, spec.kind, states)).filter(
-      (row) => (privileged || (!asked.length || asked.includes('PUBLISHED')) && canSeeItem(row, loaded.rel, caller.user.id)) && hasMaterial(row, query),
-    );
+    const wanted = asked.length > 0 ? asked : ['PUBLISHED'];
+    // Students never see anything but published items, whatever states they ask for.
+    const states = privileged ? wanted : wanted.filter((s) => s === 'PUBLISHED');
+    const found = states.length > 0 ? await repos.classwork.items(loaded.course.id, spec.kind, states) : [];
+    const rows = found.filter((row) => (privileged || canSeeItem(row, loaded.rel, caller.user.id)) && hasMaterial(row, query));
     const keys = order as { field: string; desc: boolean }[];
     rows.sort((a, b) => {
       for (const { field, desc } of keys) {
