@@ -226,7 +226,7 @@ export async function createItem<R>(env: Env, caller: Caller, ref: string, spec:
     enforce(checkTeacher(loaded.rel, `create ${spec.plural}`));
     enforce(checkCourseOpen(loaded.course));
     const now = env.clock.now();
-    const state = typeof input.state === 'string' && input.state !== 'COURSE_WORK_STATE_UNSPECIFIED' && !input.state.endsWith('_STATE_UNSPECIFIED') ? input.state : 'DRAFT';
+    const state = typeof input.state === 'string' && !input.state.endsWith('_STATE_UNSPECIFIED') ? input.state : 'DRAFT';
     enforce(checkCreateState(state, `${spec.prefix}.state`));
     const scheduled = readTime(input.scheduledTime, `${spec.prefix}.scheduled_time`);
     enforce(checkScheduledTime(state, scheduled, now, `${spec.prefix}.scheduled_time`));
