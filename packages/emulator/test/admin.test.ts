@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import type { GoogleErrorBody } from 'classroom-errors';
@@ -220,6 +221,14 @@ describe('the admin OpenAPI document', () => {
     expect(Object.keys(doc.paths['/emulator/v1/fixtures']?.post?.requestBody?.content ?? {})).toEqual(
       expect.arrayContaining(['application/json', 'application/yaml', 'text/yaml']),
     );
+  });
+
+  it('examples/admin-api.md lists every endpoint of the document', async () => {
+    const doc = (await emulator.admin.openApi()) as { paths: Record<string, Record<string, unknown>> };
+    const text = readFileSync(new URL('../examples/admin-api.md', import.meta.url), 'utf8');
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const verb of Object.keys(operations)) expect(text).toContain(`| \`${verb.toUpperCase()} ${path.replace('/emulator/v1', '')}\` |`);
+    }
   });
 
   it('what the GET endpoints answer matches the response schemas the document declares', async () => {
