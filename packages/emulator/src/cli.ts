@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminApiError, AdminClient } from './admin/client.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import { LIMIT_NAMES, type Limits } from './platform/limits.js';
-import { DEMO_DOMAIN } from './seed/demo.js';
+import { DEMO_DOMAIN, DEMO_TOKENS } from './seed/demo.js';
 import type { FixtureProgress } from './seed/fixture.js';
 import type { StoreOptions } from './store/db.js';
 
@@ -100,17 +100,6 @@ function onlyFlags(values: Record<string, unknown>, allowed: string[], command: 
   }
 }
 
-/** Who holds the demo school's stable tokens, printed at start so they can be pasted into curl. */
-const DEMO_TOKEN_TABLE: [string, string][] = [
-  ['demo-admin', `seymour.skinner@${DEMO_DOMAIN} (domain admin)`],
-  ['demo-teacher', `edna.krabappel@${DEMO_DOMAIN} (teacher)`],
-  ['demo-coteacher', `elizabeth.hoover@${DEMO_DOMAIN} (teacher)`],
-  ['demo-student', `bart.simpson@${DEMO_DOMAIN} (student)`],
-  ['demo-classroom-off', `ralph.wiggum@${DEMO_DOMAIN} (Classroom switched off)`],
-  ['demo-api-off', 'principal@shelbyville.example (domain with API access off)'],
-  ['demo-dwd', `service account acting as seymour.skinner@${DEMO_DOMAIN}, no grant`],
-];
-
 /**
  * A one-line progress display on a terminal's stderr (nothing when redirected, so logs stay clean).
  * Redraws at most every 100 ms: a district load reports thousands of batches.
@@ -171,10 +160,10 @@ async function start(args: string[]): Promise<void> {
   }
   const tokens = await emulator.admin.tokens().catch(() => ({ tokens: [] }));
   const known = new Set(tokens.tokens.map((t) => t.accessToken));
-  const demoTokens = DEMO_TOKEN_TABLE.filter(([token]) => known.has(token));
+  const demoTokens = DEMO_TOKENS.filter(({ token }) => known.has(token));
   if (demoTokens.length > 0) {
     out.write(`\nDemo school (${DEMO_DOMAIN}) tokens:\n`);
-    for (const [token, who] of demoTokens) out.write(`  ${token.padEnd(20)} ${who}\n`);
+    for (const { token, who } of demoTokens) out.write(`  ${token.padEnd(20)} ${who}\n`);
     out.write(`\nTry:  curl -H 'Authorization: Bearer demo-teacher' ${emulator.url}/v1/courses\n`);
   }
   out.write(`Admin API: ${emulator.url}/emulator/v1/openapi.json — Ctrl-C to stop.\n`);

@@ -6,16 +6,19 @@ import { parseFixture, writeFixture, type Fixture, type FixtureCourse, type Fixt
 /** The demo school's domain. */
 export const DEMO_DOMAIN = 'springfield.example';
 
-/** The demo's stable tokens, by who holds them; printed by the CLI and used in demo-school.md. */
-export const DEMO_TOKENS = {
-  admin: 'demo-admin',
-  teacher: 'demo-teacher',
-  coteacher: 'demo-coteacher',
-  student: 'demo-student',
-  classroomOff: 'demo-classroom-off',
-  apiOff: 'demo-api-off',
-  serviceAccount: 'demo-dwd',
-} as const;
+/**
+ * The demo's main stable tokens and who holds them, printed by the CLI at start; examples/demo-school.md
+ * lists every one.
+ */
+export const DEMO_TOKENS: readonly { token: string; who: string }[] = [
+  { token: 'demo-admin', who: `seymour.skinner@${DEMO_DOMAIN} (domain admin)` },
+  { token: 'demo-teacher', who: `edna.krabappel@${DEMO_DOMAIN} (teacher)` },
+  { token: 'demo-coteacher', who: `elizabeth.hoover@${DEMO_DOMAIN} (teacher)` },
+  { token: 'demo-student', who: `bart.simpson@${DEMO_DOMAIN} (student)` },
+  { token: 'demo-classroom-off', who: `ralph.wiggum@${DEMO_DOMAIN} (Classroom switched off)` },
+  { token: 'demo-api-off', who: 'principal@shelbyville.example (domain with API access off)' },
+  { token: 'demo-dwd', who: `service account acting as seymour.skinner@${DEMO_DOMAIN}, no grant` },
+];
 
 const DEMO_FILE = new URL('../../examples/demo-school.yaml', import.meta.url);
 
