@@ -92,13 +92,13 @@ describe('the classroom-emulator CLI', () => {
     const printed = started.output();
     const host = new URL(started.url).host;
     expect(printed).toContain(`export CLASSROOM_EMULATOR_HOST=${host}`);
-    expect(printed).toMatch(/demo-teacher\s+edna\.krabappel@springfield\.example/);
+    expect(printed).toMatch(/demo-teacher\s+maria\.lopez@maplewood\.example/);
 
     const health = (await (await fetch(`${started.url}/emulator/v1/health`)).json()) as { status: string; store: string; version: string };
     expect(health).toMatchObject({ status: 'ok', store: 'sqlite', version: VERSION });
     const { status, body } = await classroom(started.url, 'demo-teacher', '/v1/courses/d:welcome');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ name: 'Welcome to Springfield Elementary', enrollmentCode: 'wlcm123' });
+    expect(body).toMatchObject({ name: 'Welcome to Maplewood Elementary', enrollmentCode: 'wlcm123' });
 
     expect(await stop(started)).toBe(0);
     expect(started.output()).toContain('SIGTERM: shutting down');
@@ -224,7 +224,7 @@ describe('the classroom-emulator CLI', () => {
       expect(second.output()).toContain('The store already holds state: nothing was seeded.');
       expect((await classroom(second.url, 'demo-teacher', `/v1/courses/${String(created.body.id)}`)).body).toMatchObject({ name: 'Shared' });
       expect(await stop(first)).toBe(0);
-      const users = (await (await fetch(`${second.url}/emulator/v1/users?domain=springfield.example`)).json()) as { users: unknown[] };
+      const users = (await (await fetch(`${second.url}/emulator/v1/users?domain=maplewood.example`)).json()) as { users: unknown[] };
       expect(users.users.length).toBeGreaterThan(1000);
       expect(await stop(second)).toBe(0);
     } finally {

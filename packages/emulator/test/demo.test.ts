@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/platform/limits.js';
 import { failure, officialClient, startEmulator, STORES, wireBody, type Classroom } from './helpers/harness.js';
 
-const S = 'springfield.example';
+const S = 'maplewood.example';
 const FROZEN = Date.parse('2026-09-07T08:00:00Z');
 
 /** The whole wire body of a FAILED_PRECONDITION code. */
@@ -58,16 +58,16 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
     expect(byAlias.get('d:welcome')).toMatchObject({ courseState: 'ACTIVE', enrollmentCode: 'wlcm123' });
     expect(byAlias.get('d:science-draft')?.courseState).toBe('PROVISIONED');
     expect(byAlias.get('d:history-archived')?.courseState).toBe('ARCHIVED');
-    expect(byAlias.get('d:orphaned')?.owner).toMatchObject({ email: `allison.taylor@${S}`, state: 'DELETED' });
-    expect(byAlias.get('d:folder-pinned')?.teacherFolderOwner).toMatchObject({ email: `elizabeth.hoover@${S}`, pinned: true });
+    expect(byAlias.get('d:orphaned')?.owner).toMatchObject({ email: `hannah.berg@${S}`, state: 'DELETED' });
+    expect(byAlias.get('d:folder-pinned')?.teacherFolderOwner).toMatchObject({ email: `daniel.kim@${S}`, pinned: true });
     expect(byAlias.get('d:transferring')?.transfer).toMatchObject({
-      fromEmail: `edna.krabappel@${S}`,
+      fromEmail: `maria.lopez@${S}`,
       inProgress: true,
       doneTime: new Date(FROZEN + 10 * 60_000).toISOString(),
     });
     expect(byAlias.get('d:pending-transfer')?.pendingOwnerInvitation).toBeDefined();
     const { data } = await as('demo-teacher').courses.get({ id: 'd:welcome' });
-    expect(data.name).toBe('Welcome to Springfield Elementary');
+    expect(data.name).toBe('Welcome to Maplewood Elementary');
   });
 
   // Course rules first; roster and invitation methods after them.
@@ -79,7 +79,7 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
 
   it('PendingInvitationExists: transferring a course whose OWNER invitation is pending', async () => {
     const { body } = await failure(
-      as('demo-teacher').courses.patch({ id: 'd:pending-transfer', updateMask: 'ownerId', requestBody: { ownerId: `elizabeth.hoover@${S}` } }),
+      as('demo-teacher').courses.patch({ id: 'd:pending-transfer', updateMask: 'ownerId', requestBody: { ownerId: `daniel.kim@${S}` } }),
     );
     expect(body).toEqual(precondition('PendingInvitationExists', 'An ownership transfer invitation for this course is still pending.'));
   });
@@ -90,14 +90,14 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
   });
 
   it('IneligibleOwner: making a student the owner', async () => {
-    const { body } = await failure(as('demo-teacher').courses.patch({ id: 'd:welcome', updateMask: 'ownerId', requestBody: { ownerId: `lisa.simpson@${S}` } }));
+    const { body } = await failure(as('demo-teacher').courses.patch({ id: 'd:welcome', updateMask: 'ownerId', requestBody: { ownerId: `noah.patel@${S}` } }));
     expect(body).toEqual(precondition('IneligibleOwner', 'The new owner must already be a teacher of the course.'));
   });
 
   it('UserCannotOwnCourse: a teacher creates a course for the principal', async () => {
-    const { body } = await failure(as('demo-teacher').courses.create({ requestBody: { name: 'Detention', ownerId: `seymour.skinner@${S}` } }));
+    const { body } = await failure(as('demo-teacher').courses.create({ requestBody: { name: 'Detention', ownerId: `grace.okafor@${S}` } }));
     expect(body).toEqual(
-      precondition('UserCannotOwnCourse', `The requesting user may only create courses that they own themselves, not ones owned by seymour.skinner@${S}.`),
+      precondition('UserCannotOwnCourse', `The requesting user may only create courses that they own themselves, not ones owned by grace.okafor@${S}.`),
     );
   });
 
@@ -113,10 +113,10 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
 
   it('MissingGrant: the service account registers a domain roster feed', async () => {
     const { projects } = await emulator.admin.projects();
-    const sync = projects.find((p) => p.id === 'springfield-sync');
+    const sync = projects.find((p) => p.id === 'maplewood-sync');
     const { body, status } = await failure(
       as('demo-dwd').registrations.create({
-        requestBody: { feed: { feedType: 'DOMAIN_ROSTER_CHANGES' }, cloudPubsubTopic: { topicName: 'projects/springfield-sync/topics/roster' } },
+        requestBody: { feed: { feedType: 'DOMAIN_ROSTER_CHANGES' }, cloudPubsubTopic: { topicName: 'projects/maplewood-sync/topics/roster' } },
       }),
     );
     expect(status).toBe(403);
@@ -129,19 +129,19 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
   });
 
   it('CourseMemberLimitReached: adding a student to the full course', async () => {
-    const { body } = await failure(as('demo-admin').courses.students.create({ courseId: 'd:full', requestBody: { userId: `lisa.simpson@${S}` } }));
+    const { body } = await failure(as('demo-admin').courses.students.create({ courseId: 'd:full', requestBody: { userId: `noah.patel@${S}` } }));
     expect(body).toEqual(precondition('CourseMemberLimitReached', 'The course already has 1000 members, the most it can have (1000).'));
   });
 
   it('CourseTeacherLimitReached: adding a teacher to the course with 20', async () => {
-    const { body } = await failure(as('demo-admin').courses.teachers.create({ courseId: 'd:teachers-full', requestBody: { userId: `dewey.largo@${S}` } }));
+    const { body } = await failure(as('demo-admin').courses.teachers.create({ courseId: 'd:teachers-full', requestBody: { userId: `samuel.adeyemi@${S}` } }));
     expect(body).toEqual(precondition('CourseTeacherLimitReached', 'The course already has 20 teachers, the most it can have (20).'));
   });
 
   it('UserGroupsMembershipLimitReached: adding the student at the group limit', async () => {
-    const { body } = await failure(as('demo-admin').courses.students.create({ courseId: 'd:welcome', requestBody: { userId: `milhouse.vanhouten@${S}` } }));
+    const { body } = await failure(as('demo-admin').courses.students.create({ courseId: 'd:welcome', requestBody: { userId: `liam.novak@${S}` } }));
     expect(body).toEqual(
-      precondition('UserGroupsMembershipLimitReached', `milhouse.vanhouten@${S} is already a member of 3000 groups, the most an account may join.`),
+      precondition('UserGroupsMembershipLimitReached', `liam.novak@${S} is already a member of 3000 groups, the most an account may join.`),
     );
   });
 
@@ -149,19 +149,19 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
     const { body } = await failure(
       as('demo-student-joins-used').courses.students.create({ courseId: 'd:welcome', enrollmentCode: 'wlcm123', requestBody: { userId: 'me' } }),
     );
-    const message = `@UserCourseJoinRateLimitReached nelson.muntz@${S} has joined 30 courses in the last 24 hours, the most a day allows (30); try again later.`;
+    const message = `@UserCourseJoinRateLimitReached emma.schulz@${S} has joined 30 courses in the last 24 hours, the most a day allows (30); try again later.`;
     expect(body).toEqual(wireBody('UserCourseJoinRateLimitReached', 'RESOURCE_EXHAUSTED', 429, 'rateLimitExceeded', message));
   });
 
   it('CannotDirectAddUser: the admin adds a user from another domain', async () => {
-    const { body } = await failure(as('demo-admin').courses.students.create({ courseId: 'd:welcome', requestBody: { userId: 'visitor@capitalcity.example' } }));
+    const { body } = await failure(as('demo-admin').courses.students.create({ courseId: 'd:welcome', requestBody: { userId: 'visitor@lakeside.example' } }));
     expect(body).toEqual(
-      forbidden('CannotDirectAddUser', `visitor@capitalcity.example is not in the domain ${S}, so they cannot be added directly; invite them instead.`),
+      forbidden('CannotDirectAddUser', `visitor@lakeside.example is not in the domain ${S}, so they cannot be added directly; invite them instead.`),
     );
   });
 
   it('CannotRemoveCourseFolderOwner: removing the co-teacher who owns the Drive folder', async () => {
-    const { body } = await failure(as('demo-teacher').courses.teachers.delete({ courseId: 'd:folder-pinned', userId: `elizabeth.hoover@${S}` }));
+    const { body } = await failure(as('demo-teacher').courses.teachers.delete({ courseId: 'd:folder-pinned', userId: `daniel.kim@${S}` }));
     expect(body).toEqual(
       precondition('CannotRemoveCourseFolderOwner', "This teacher owns the course's Drive folder; move the folder to another teacher before removing them."),
     );
@@ -173,7 +173,7 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
   });
 
   it('CannotRemoveCourseOwnerTransferIncomplete: the new owner removes the previous one mid-transfer', async () => {
-    const { body } = await failure(as('demo-coteacher').courses.teachers.delete({ courseId: 'd:transferring', userId: `edna.krabappel@${S}` }));
+    const { body } = await failure(as('demo-coteacher').courses.teachers.delete({ courseId: 'd:transferring', userId: `maria.lopez@${S}` }));
     expect(body).toEqual(
       precondition(
         'CannotRemoveCourseOwnerTransferIncomplete',
@@ -183,7 +183,7 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
   });
 
   it('CannotRemoveTeacherWithNoCourseOwner: removing a teacher from the course of a deleted owner', async () => {
-    const { body } = await failure(as('demo-admin').courses.teachers.delete({ courseId: 'd:orphaned', userId: `elizabeth.hoover@${S}` }));
+    const { body } = await failure(as('demo-admin').courses.teachers.delete({ courseId: 'd:orphaned', userId: `daniel.kim@${S}` }));
     expect(body).toEqual(
       precondition(
         'CannotRemoveTeacherWithNoCourseOwner',
@@ -194,15 +194,15 @@ describe.each(STORES)('the demo school on $name', ({ options }) => {
 
   it('PendingInvitationExists also answers a second OWNER invitation', async () => {
     const { body } = await failure(
-      as('demo-teacher').invitations.create({ requestBody: { courseId: 'd:pending-transfer', userId: `dewey.largo@${S}`, role: 'OWNER' } }),
+      as('demo-teacher').invitations.create({ requestBody: { courseId: 'd:pending-transfer', userId: `samuel.adeyemi@${S}`, role: 'OWNER' } }),
     );
     expect(body.error.message).toMatch(/^@PendingInvitationExists /);
   });
 
   it('the almost-full course takes exactly one more member', async () => {
     const admin = as('demo-admin');
-    await admin.courses.students.create({ courseId: 'd:almost-full', requestBody: { userId: `lisa.simpson@${S}` } });
-    const { body } = await failure(admin.courses.students.create({ courseId: 'd:almost-full', requestBody: { userId: `bart.simpson@${S}` } }));
+    await admin.courses.students.create({ courseId: 'd:almost-full', requestBody: { userId: `noah.patel@${S}` } });
+    const { body } = await failure(admin.courses.students.create({ courseId: 'd:almost-full', requestBody: { userId: `ava.chen@${S}` } }));
     expect(body.error.message).toMatch(/^@CourseMemberLimitReached /);
   });
 
@@ -224,8 +224,8 @@ describe('the demo school under other limits', () => {
       expect(byAlias.get('d:full')?.members.total).toBe(30);
       expect(byAlias.get('d:almost-full')?.members.total).toBe(29);
       expect(byAlias.get('d:teachers-full')?.members.teachers).toBe(4);
-      expect((await emulator.admin.getUser(`milhouse.vanhouten@${S}`)).groupMemberships).toBe(50);
-      const { body } = await failure(officialClient(emulator, 'demo-admin').courses.students.create({ courseId: 'd:full', requestBody: { userId: `lisa.simpson@${S}` } }));
+      expect((await emulator.admin.getUser(`liam.novak@${S}`)).groupMemberships).toBe(50);
+      const { body } = await failure(officialClient(emulator, 'demo-admin').courses.students.create({ courseId: 'd:full', requestBody: { userId: `noah.patel@${S}` } }));
       expect(body.error.message).toBe('@CourseMemberLimitReached The course already has 30 members, the most it can have (30).');
     } finally {
       await emulator.close();

@@ -4,20 +4,20 @@ import type { Repos } from '../store/repos.js';
 import { parseFixture, writeFixture, type Fixture, type FixtureCourse, type FixtureSummary } from './fixture.js';
 
 /** The demo school's domain. */
-export const DEMO_DOMAIN = 'springfield.example';
+export const DEMO_DOMAIN = 'maplewood.example';
 
 /**
  * The demo's main stable tokens and who holds them, printed by the CLI at start; examples/demo-school.md
  * lists every one.
  */
 export const DEMO_TOKENS: readonly { token: string; who: string }[] = [
-  { token: 'demo-admin', who: `seymour.skinner@${DEMO_DOMAIN} (domain admin)` },
-  { token: 'demo-teacher', who: `edna.krabappel@${DEMO_DOMAIN} (teacher)` },
-  { token: 'demo-coteacher', who: `elizabeth.hoover@${DEMO_DOMAIN} (teacher)` },
-  { token: 'demo-student', who: `bart.simpson@${DEMO_DOMAIN} (student)` },
-  { token: 'demo-classroom-off', who: `ralph.wiggum@${DEMO_DOMAIN} (Classroom switched off)` },
-  { token: 'demo-api-off', who: 'principal@shelbyville.example (domain with API access off)' },
-  { token: 'demo-dwd', who: `service account acting as seymour.skinner@${DEMO_DOMAIN}, no grant` },
+  { token: 'demo-admin', who: `grace.okafor@${DEMO_DOMAIN} (domain admin)` },
+  { token: 'demo-teacher', who: `maria.lopez@${DEMO_DOMAIN} (teacher)` },
+  { token: 'demo-coteacher', who: `daniel.kim@${DEMO_DOMAIN} (teacher)` },
+  { token: 'demo-student', who: `ava.chen@${DEMO_DOMAIN} (student)` },
+  { token: 'demo-classroom-off', who: `oliver.haddad@${DEMO_DOMAIN} (Classroom switched off)` },
+  { token: 'demo-api-off', who: 'principal@riverside.example (domain with API access off)' },
+  { token: 'demo-dwd', who: `service account acting as grace.okafor@${DEMO_DOMAIN}, no grant` },
 ];
 
 const DEMO_FILE = new URL('../../examples/demo-school.yaml', import.meta.url);
@@ -56,9 +56,9 @@ export function demoFixture(env: Env): Fixture {
   }
   course('teachers-full').teachers = teachers;
 
-  const milhouse = users.find((u) => u.email.startsWith('milhouse.'));
-  if (milhouse) milhouse.groupMemberships = limits.userGroupMemberships;
-  (fixture.joins ??= []).push({ user: `nelson.muntz@${DEMO_DOMAIN}`, count: limits.userDailyJoins, minutesAgo: 90 });
+  const liam = users.find((u) => u.email.startsWith('liam.'));
+  if (liam) liam.groupMemberships = limits.userGroupMemberships;
+  (fixture.joins ??= []).push({ user: `emma.schulz@${DEMO_DOMAIN}`, count: limits.userDailyJoins, minutesAgo: 90 });
   return fixture;
 }
 
