@@ -1,6 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerPlatformRoutes } from './admin/platform-routes.js';
-import { registerDriveRoutes } from './admin/drive-routes.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { HANDLERS } from './api/index.js';
 import type { Interceptor } from './api/types.js';
@@ -43,6 +42,5 @@ export function buildApp(parts: AppParts): FastifyInstance {
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));
   registerBatchRoutes(app);
   registerAdminRoutes(app, parts);
-  registerDriveRoutes(app, parts.env);
   return app;
 }

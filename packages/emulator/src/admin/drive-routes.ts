@@ -1,7 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { createDriveFile, deleteDriveFile, getDriveFile, listDriveFiles, patchDriveFile, type DriveFileInput, type DriveFilePatch } from '../drive/service.js';
 import type { Env } from '../env.js';
-import { endpoint, registerEndpoints, type AdminEndpoint } from './endpoint.js';
+import { endpoint, type AdminEndpoint } from './endpoint.js';
 
 const EMAILS = { type: 'array', items: { type: 'string', minLength: 3 } } as const;
 
@@ -74,9 +73,4 @@ export function driveEndpoints(env: Env): AdminEndpoint[] {
       },
     }),
   ] as AdminEndpoint[];
-}
-
-/** Registers {@link driveEndpoints}. */
-export function registerDriveRoutes(app: FastifyInstance, env: Env): void {
-  registerEndpoints(app, driveEndpoints(env));
 }

@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, LIMIT_NAMES, type Limits } from '../platform/limits.js'
 import { FIXTURE_SCHEMA, writeFixture, type Fixture } from '../seed/fixture.js';
 import type { Repos } from '../store/repos.js';
 import { TABLES, type CourseRow, type DomainRow, type GrantRow, type ProjectRow, type TokenRow, type UserRow } from '../store/schema.js';
+import { driveEndpoints } from './drive-routes.js';
 import { endpoint, openApiDocument, registerEndpoints, type AdminEndpoint } from './endpoint.js';
 import {
   CLOCK_VIEW,
@@ -544,6 +545,8 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
       summary: "Completes a guardian invitation as if the guardian had clicked the email's link.", response: 'The completed invitation.',
       handle: async ({ params }) => completeGuardianInvitation(env, params.invitationId ?? ''),
     }),
+    // Other folders' admin endpoints join the same table, so the OpenAPI document covers them too.
+    ...driveEndpoints(env),
   ];
   return table;
 }
