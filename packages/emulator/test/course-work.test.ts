@@ -1,3 +1,4 @@
+import { renderError } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { course, dueIn, inProject, precondition, projectDenied, school, type School } from './helpers/classwork-fixtures.js';
 import { failure, startEmulator, STORES, wireBody } from './helpers/harness.js';
@@ -167,7 +168,7 @@ describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
         requestBody: { assigneeMode: 'INDIVIDUAL_STUDENTS', modifyIndividualStudentsOptions: { removeStudentIds: [ada.id] } },
       }),
     );
-    expect(empty.body).toEqual(wireBody('FAILED_PRECONDITION', 'FAILED_PRECONDITION', 400, 'failedPrecondition', 'The item would be assigned to no student.'));
+    expect(empty.body).toEqual(wireBody('EmptyAssignees', 'FAILED_PRECONDITION', 400, 'failedPrecondition', '@EmptyAssignees The item would be assigned to no student.'));
     const all = await s.teacher.api.courses.courseWork.modifyAssignees({ courseId, id: w.id!, requestBody: { assigneeMode: 'ALL_STUDENTS' } });
     expect(all.data.individualStudentsOptions).toBeUndefined();
     expect((await bob.api.courses.courseWork.get({ courseId, id: w.id! })).data.id).toBe(w.id);
@@ -254,7 +255,13 @@ describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
       const mixed = await failure(
         s.teacher.api.courses.courseWork.rubrics.create({ courseId: c, courseWorkId: w.id!, requestBody: { criteria: [{ title: 'X', levels: [{ title: 'A', points: 1 }, { title: 'B' }] }] } }),
       );
-      expect(mixed.body).toEqual(invalid('Either every level of a rubric has points or none has.', 'rubric.criteria[0].levels[1].points'));
+      const mixedMessage = 'Either every level of a rubric has points or none has.';
+      expect(mixed.body).toEqual(
+        renderError('RubricCriteriaInvalidFormat', {
+          message: mixedMessage,
+          fieldViolations: [{ field: 'rubric.criteria[0].levels[1].points', description: mixedMessage }],
+        }).body,
+      );
 
       const { data: rubric } = await s.teacher.api.courses.courseWork.rubrics.create({ courseId: c, courseWorkId: w.id!, requestBody: { criteria } });
       expect(rubric).toMatchObject({ courseId: c, courseWorkId: w.id, criteria: [{ title: 'Clarity' }, { title: 'Sources', description: 'Cited?' }] });

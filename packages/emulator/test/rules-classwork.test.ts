@@ -92,7 +92,7 @@ describe('classwork rules', () => {
     });
     const one = item({ assignee_mode: 'INDIVIDUAL_STUDENTS', student_ids: '["s1"]' });
     expect(applyAssigneeChange(one, { assigneeMode: 'INDIVIDUAL_STUDENTS', modifyIndividualStudentsOptions: { removeStudentIds: ['s1'] } }, students)).toMatchObject({
-      code: 'FAILED_PRECONDITION',
+      code: 'EmptyAssignees',
     });
     expect(applyAssigneeChange(one, { assigneeMode: 'INDIVIDUAL_STUDENTS', modifyIndividualStudentsOptions: { addStudentIds: ['x'] } }, students)).toMatchObject({
       code: 'INVALID_ARGUMENT',
@@ -159,5 +159,17 @@ describe('attachment rules', () => {
   it('at most 20 materials', () => {
     expect(checkMaterialCount(20, 'm')).toBeUndefined();
     expect(checkMaterialCount(21, 'm')?.fieldViolations).toEqual([{ field: 'm', description: 'No more than 20 materials may be attached; 21 were given.' }]);
+  });
+});
+
+describe('rubric rules', () => {
+  it('accepts a well-formed rubric and names the first bad field as RubricCriteriaInvalidFormat', async () => {
+    const { checkRubricCriteria } = await import('../src/rules/classwork.js');
+    expect(checkRubricCriteria([{ title: 'Clarity', levels: [{ title: 'Good', points: 2 }, { title: 'Poor', points: 0 }] }])).toBeUndefined();
+    expect(checkRubricCriteria([])).toMatchObject({ code: 'RubricCriteriaInvalidFormat', fieldViolations: [{ field: 'rubric.criteria' }] });
+    expect(checkRubricCriteria([{ title: 'X', levels: [{ title: 'A', points: 1 }, { title: 'B', points: 1 }] }])).toMatchObject({
+      code: 'RubricCriteriaInvalidFormat',
+      fieldViolations: [{ field: 'rubric.criteria[0].levels[1].points' }],
+    });
   });
 });

@@ -212,6 +212,28 @@ const SPECS = {
     defaultMessage: 'The course has no room for another topic.',
   }),
 
+  EmptyAssignees: precondition({
+    methods: ['classroom.courses.courseWork.modifyAssignees', 'classroom.courses.announcements.modifyAssignees'],
+    resolvedBy: ['app', 'user'],
+    inSpecification: false,
+    fix: { method: 'classroom.courses.courseWork.modifyAssignees', body: { assigneeMode: 'ALL_STUDENTS' } },
+    defaultMessage: 'The change would leave the item assigned to no student.',
+  }),
+  RubricCriteriaInvalidFormat: {
+    status: 'INVALID_ARGUMENT',
+    family: 'request',
+    token: true,
+    inSpecification: false,
+    methods: [
+      'classroom.courses.courseWork.rubrics.create',
+      'classroom.courses.courseWork.rubrics.patch',
+      'classroom.courses.courseWork.updateRubric',
+    ],
+    resolvedBy: ['developer', 'user'],
+    retry: 'never',
+    defaultMessage: 'The rubric criteria are not shaped the way a rubric must be.',
+  },
+
   // 403 of the specification.
   MissingGrant: access({
     methods: ['classroom.registrations.create'],
@@ -247,6 +269,15 @@ const SPECS = {
       'classroom.courses.courseWork.studentSubmissions.turnIn',
       'classroom.courses.courseWork.studentSubmissions.reclaim',
       'classroom.courses.courseWork.studentSubmissions.modifyAttachments',
+      'classroom.courses.courseWork.rubrics.create',
+      'classroom.courses.courseWork.rubrics.patch',
+      'classroom.courses.courseWork.rubrics.delete',
+      'classroom.courses.courseWork.updateRubric',
+      'classroom.courses.announcements.patch',
+      'classroom.courses.announcements.delete',
+      'classroom.courses.announcements.modifyAssignees',
+      'classroom.courses.courseWorkMaterials.patch',
+      'classroom.courses.courseWorkMaterials.delete',
     ],
     resolvedBy: ['developer'],
     defaultMessage: 'The item was created by another Cloud project; only that project may change it.',

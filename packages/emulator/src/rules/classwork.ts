@@ -195,10 +195,7 @@ export function applyAssigneeChange(
     ids.add(id);
   }
   for (const id of options?.removeStudentIds ?? []) ids.delete(id);
-  if (ids.size === 0) {
-    // Differs from production: the catalog has no EmptyAssignees code yet, so this is a plain FAILED_PRECONDITION.
-    return violation('FAILED_PRECONDITION', 'The item would be assigned to no student.');
-  }
+  if (ids.size === 0) return violation('EmptyAssignees', 'The item would be assigned to no student.');
   return { mode, studentIds: [...ids] };
 }
 
@@ -270,11 +267,11 @@ export interface CriterionInput {
  * The shape rules of rubric criteria: each criterion has a title and at least one level; a level
  * without points needs a title; if any level has points, every level of the rubric has them, and
  * points are distinct within a criterion.
- *
- * Differs from production: the catalog has no RubricCriteriaInvalidFormat code yet, so these are
- * plain INVALID_ARGUMENT naming the field.
+ * Each failure is RubricCriteriaInvalidFormat naming the field.
  */
 export function checkRubricCriteria(criteria: readonly CriterionInput[]): Verdict {
+  const badField = (field: string, message: string): Violation =>
+    violation('RubricCriteriaInvalidFormat', message, { fieldViolations: [{ field, description: message }] });
   if (criteria.length === 0) return badField('rubric.criteria', 'A rubric needs at least one criterion.');
   const levels = criteria.flatMap((c) => c.levels ?? []);
   const scored = levels.some((l) => l.points !== undefined && l.points !== null);

@@ -104,6 +104,16 @@ export const de: LanguagePack = {
     action:
       'Löschen Sie ungenutzte Themen, etwa mit courses.topics.delete, oder verwenden Sie ein vorhandenes Thema weiter.',
   },
+  EmptyAssignees: {
+    title: 'Niemand wäre mehr zugewiesen',
+    cause: 'Nach dieser Änderung wäre der Beitrag keinem einzigen Schüler mehr zugewiesen, er muss aber mindestens einen erreichen.',
+    action: 'Lassen Sie mindestens einen Schüler in der Liste, oder weisen Sie den Beitrag mit courses.courseWork.modifyAssignees und assigneeMode ALL_STUDENTS der ganzen Klasse zu.',
+  },
+  RubricCriteriaInvalidFormat: {
+    title: 'Bewertungsraster fehlerhaft aufgebaut',
+    cause: 'Einem Kriterium fehlen Titel oder Stufen, nur manche Stufen haben Punkte, oder zwei Stufen eines Kriteriums sind gleich viel wert.',
+    action: 'Geben Sie jedem Kriterium einen Titel und mindestens eine Stufe, vergeben Sie Punkte für alle Stufen oder für keine, und verwenden Sie je Kriterium unterschiedliche Punktwerte.',
+  },
   MissingGrant: {
     title: 'OAuth-Freigabe fehlt',
     cause:

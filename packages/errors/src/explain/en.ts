@@ -102,6 +102,16 @@ export const en: LanguagePack = {
     cause: 'The course already has as many topics as Classroom permits, so a new one cannot be added.',
     action: 'Delete topics nobody uses any more, for example with courses.topics.delete, or reuse an existing topic.',
   },
+  EmptyAssignees: {
+    title: 'Nobody would be assigned',
+    cause: 'This change would take the last student off the list of people the item is assigned to, and an item must reach at least one student.',
+    action: 'Keep at least one student in the list, or assign the item to the whole class with courses.courseWork.modifyAssignees and assigneeMode ALL_STUDENTS.',
+  },
+  RubricCriteriaInvalidFormat: {
+    title: 'Rubric is badly shaped',
+    cause: 'A criterion lacks a title or levels, or only some levels carry points, or two levels of one criterion are worth the same.',
+    action: 'Give every criterion a title and at least one level, put points on all levels or on none, and keep point values distinct within a criterion.',
+  },
   MissingGrant: {
     title: 'OAuth grant missing',
     cause:

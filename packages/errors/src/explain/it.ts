@@ -102,6 +102,16 @@ export const it: LanguagePack = {
     action:
       'Elimini gli argomenti inutilizzati, ad esempio con courses.topics.delete, oppure riutilizzi un argomento esistente.',
   },
+  EmptyAssignees: {
+    title: 'Nessun destinatario rimasto',
+    cause: "Con questa modifica l'elemento non sarebbe più assegnato ad alcuno studente, mentre deve raggiungerne almeno uno.",
+    action: "Lasci almeno uno studente nell'elenco, oppure assegni l'elemento a tutta la classe con courses.courseWork.modifyAssignees e assigneeMode ALL_STUDENTS.",
+  },
+  RubricCriteriaInvalidFormat: {
+    title: 'Griglia di valutazione non valida',
+    cause: 'Un criterio è senza titolo o senza livelli, solo alcuni livelli hanno un punteggio, oppure due livelli dello stesso criterio valgono uguale.',
+    action: 'Dia a ogni criterio un titolo e almeno un livello, assegni i punti a tutti i livelli o a nessuno e usi punteggi diversi all\'interno di ciascun criterio.',
+  },
   MissingGrant: {
     title: 'Autorizzazione OAuth mancante',
     cause:

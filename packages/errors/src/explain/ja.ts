@@ -99,6 +99,16 @@ export const ja: LanguagePack = {
     action:
       '使っていないトピックを削除する(アプリからは courses.topics.delete)か、既存のトピックを使い回してください。',
   },
+  EmptyAssignees: {
+    title: '割り当て先がいなくなります',
+    cause: 'この変更を行うと、課題などを割り当てられた生徒が一人もいなくなります。割り当て先は少なくとも一人必要です。',
+    action: '生徒を一人以上残してください。クラス全員に割り当てる場合は、courses.courseWork.modifyAssignees で assigneeMode を ALL_STUDENTS にしてください。',
+  },
+  RubricCriteriaInvalidFormat: {
+    title: 'ルーブリックの形式が正しくありません',
+    cause: '評価基準にタイトルやレベルがない、一部のレベルだけに点数がある、または同じ基準の中に同じ点数のレベルがあります。',
+    action: 'すべての基準にタイトルと一つ以上のレベルを付け、点数はすべてのレベルに付けるか一つも付けないかにそろえ、同じ基準内で点数が重ならないようにしてください。',
+  },
   MissingGrant: {
     title: 'OAuth の許可がありません',
     cause:
