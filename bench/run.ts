@@ -4,7 +4,15 @@
 // non-zero only when a case crashes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_DIR, loadLine, machineLine, verdict, type CaseContext, type CaseResult } from './lib/common.js';
+import {
+  BENCH_DIR,
+  commitLine,
+  loadLine,
+  machineLine,
+  verdict,
+  type CaseContext,
+  type CaseResult,
+} from './lib/common.js';
 
 type Case = (ctx: CaseContext) => Promise<CaseResult>;
 
@@ -28,12 +36,14 @@ const selected = names.length ? names : Object.keys(CASES);
 const outDir = outAt >= 0 ? args[outAt + 1] : quick ? undefined : join(BENCH_DIR, 'results');
 
 const started = Date.now();
+// The build (npm run bench builds first) is of the work tree as it is now.
+const commit = commitLine();
 const summary: string[] = [];
 let crashed = false;
 for (const name of selected) {
   const ctx: CaseContext = { quick, outDir, log: (line) => console.error(line) };
   const caseStarted = Date.now();
-  const startLine = machineLine();
+  const startLine = machineLine(commit);
   let result: CaseResult;
   try {
     result = await (await CASES[name]!())(ctx);

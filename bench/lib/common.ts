@@ -43,10 +43,10 @@ export function verdict(t: Target): string {
 }
 
 /** Machine, Node version and date, for the head of every results file. */
-export function machineLine(): string {
+export function machineLine(commit = commitLine()): string {
   const list = cpus();
   const model = list[0]?.model.trim() ?? 'unknown CPU';
-  return `Machine: ${model}, ${list.length} cores · Node ${process.version} · ${process.platform}/${process.arch} · ${new Date().toISOString()} · load average ${loadLine()} · commit ${commitLine()}`;
+  return `Machine: ${model}, ${list.length} cores · Node ${process.version} · ${process.platform}/${process.arch} · ${new Date().toISOString()} · load average ${loadLine()} · commit ${commit}`;
 }
 
 /** The commit the emulator was built from, and whether the work tree had changes on top of it. */
