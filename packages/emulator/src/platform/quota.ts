@@ -227,6 +227,11 @@ export interface QuotaUsage {
  * Production sends no Retry-After on these errors; with `retryAfter` on, the emulator sends one (and a
  * google.rpc.RetryInfo) saying when the window frees a slot.
  *
+ * Differs from production: Google does not publish how its moving average is computed; here the window
+ * is counted in whole seconds of the virtual clock, so a request leaves it between `quotaWindowSeconds - 1`
+ * and `quotaWindowSeconds` after it was made. Counters live in memory on SQLite (one process) and in
+ * the database on PostgreSQL, where every process sharing it draws on the same quota.
+ *
  * @example
  * ```ts
  * const quota = new Quota(env);
