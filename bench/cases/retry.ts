@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { classroom, type classroom_v1 } from '@googleapis/classroom';
@@ -39,9 +40,14 @@ type Adapter = (
   next: (options: unknown) => Promise<{ status: number }>,
 ) => Promise<{ status: number }>;
 
+/** The call an attempt belongs to: the storm runs each call in its own context, the adapter counts into it. */
+const currentCall = new AsyncLocalStorage<{ attempts: number }>();
+
 /** A gaxios adapter that records every attempt's status (0 for a transport error), optionally inside another adapter. */
 function counting(counter: Counter, inner?: Adapter): Adapter {
   const observe: Adapter = async (options, next) => {
+    const call = currentCall.getStore();
+    if (call) call.attempts++;
     try {
       const response = await next(options);
       counter.record(response.status);
@@ -154,6 +160,8 @@ interface StormResult {
   fairness: number;
   workerFinishMs: number[];
   errors: Map<string, number>;
+  /** Attempts a given-up call had made → how many calls. */
+  giveUpAttempts: Map<number, number>;
   budget?: RetryBudgetStats;
 }
 
@@ -175,6 +183,7 @@ async function storm(
   const finish: number[] = [];
   const successes: number[] = [];
   const errors = new Map<string, number>();
+  const giveUpAttempts = new Map<number, number>();
   let gaveUp = 0;
   let cut = 0;
   await Promise.all(
@@ -185,12 +194,18 @@ async function storm(
           cut++;
           continue;
         }
+        const call = { attempts: 0 };
         try {
-          await run((api, signal) => api.courses.get({ id: courseId }, signal ? { signal } : {}));
+          await currentCall.run(call, () =>
+            run((api, signal) => api.courses.get({ id: courseId }, signal ? { signal } : {})),
+          );
           ok++;
         } catch (e) {
           if (abort.signal.aborted) cut++;
-          else gaveUp++;
+          else {
+            gaveUp++;
+            giveUpAttempts.set(call.attempts, (giveUpAttempts.get(call.attempts) ?? 0) + 1);
+          }
           const status =
             (e as { response?: { status?: number }; httpStatus?: number }).response?.status ??
             (e as { httpStatus?: number }).httpStatus ??
@@ -218,6 +233,7 @@ async function storm(
     completed: successes.reduce((a, b) => a + b, 0),
     gaveUp,
     cutByLimit: cut,
+    giveUpAttempts,
     makespanMs,
     attempts: counter.attempts,
     rejected429: counter.count(429),
@@ -418,11 +434,21 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
     `${r.rejected429} (${fmt((100 * r.rejected429) / Math.max(1, r.attempts), 1)} %)`,
     r.serverRejected ?? '—',
     fmt(r.fairness, 3),
-    r.gaveUp + (r.cutByLimit ? ` (+${r.cutByLimit} cut at ${shape.timeLimitMs / 1000} s)` : ''),
+    r.gaveUp +
+      (r.giveUpAttempts.size
+        ? ` (after ${[...r.giveUpAttempts.entries()]
+            .sort((a, b) => a[0] - b[0])
+            .map(([attempts, calls]) => `${attempts} attempts: ${calls}`)
+            .join(', ')})`
+        : '') +
+      (r.cutByLimit ? ` (+${r.cutByLimit} cut at ${shape.timeLimitMs / 1000} s)` : ''),
     r.budget ? `${r.budget.retries} allowed / ${r.budget.denied} denied` : '—',
     [...r.errors.entries()].map(([k, v]) => `${v}× ${k}`).join(', ') || '—',
   ]);
 
+  const total = shape.workers * shape.calls;
+  const windows = Math.ceil(total / shape.limit);
+  const floor429 = shape.workers * (windows - 1);
   for (const r of results.filter((x) => x.policy.ours)) {
     const ra = r.policy.retryAfter;
     const label = r.policy.name;
@@ -437,9 +463,10 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
         parts.push(
           `the shared RetryBudget denied ${denied} retries (it allows 10 % of calls + 10 retries/s; this storm needs about one retry per worker per window, ${fmt(shape.workers / shape.windowS, 0)}/s, and more without Retry-After)`,
         );
+      const atMax = r.giveUpAttempts.get(5) ?? 0;
       if (r.gaveUp - denied > 0)
         parts.push(
-          `${r.gaveUp - denied} ran out of the default 5 attempts (${ra ? 'Retry-After sleeps of whole seconds while other workers take the freed slots' : 'full-jitter delays of U[0, 0.5·2^(n−1)] s, at most 7.5 s in all, end before the queue ahead of them drains'})`,
+          `${atMax} of them after all 5 attempts, the default maxAttempts (${ra ? 'Retry-After sleeps of whole seconds while other workers take the freed slots' : 'full-jitter delays of U[0, 0.5·2^(n−1)] s, at most 7.5 s in all, end before the queue ahead of them drains'})`,
         );
       why = `${r.gaveUp} calls gave up with the 429: ${parts.join('; ')}`;
     }
@@ -472,7 +499,7 @@ export async function retry(ctx: CaseContext): Promise<CaseResult> {
       ...(waste > wasteGoal
         ? {
             reason: ra
-              ? `each of the ${shape.workers} workers learns that the window is full from its own 429: about one 429 per worker per window (${shape.workers} per ${shape.limit + shape.workers} attempts ≈ ${fmt((100 * shape.workers) / (shape.limit + shape.workers), 0)} %) is the floor for independent retriers; ≤ ${wasteGoal} % needs the workers to share the Retry-After (see report)`
+              ? `each of the ${shape.workers} workers learns that the window is full from its own 429, once per window after the first: ${shape.workers} × (${windows} − 1) = ${floor429} 429s of ${total + floor429} attempts (${fmt((100 * floor429) / (total + floor429), 1)} %) is the floor for workers that retry independently; ≤ ${wasteGoal} % needs the workers to share one pause when the first of them gets a Retry-After`
               : 'without Retry-After every worker guesses the window with jittered backoff and retries into a full window',
           }
         : {}),
