@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { registerPlatformRoutes } from './admin/platform-routes.js';
+import { registerPlatformHooks } from './admin/platform-routes.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { HANDLERS } from './api/index.js';
 import type { Interceptor } from './api/types.js';
@@ -37,7 +37,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   installErrorHandler(app);
-  if (parts.platform) registerPlatformRoutes(app, parts.env, parts.platform);
+  if (parts.platform) registerPlatformHooks(app, parts.platform);
   registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? [], parts.platform?.gate);
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));
   registerBatchRoutes(app);

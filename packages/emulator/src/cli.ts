@@ -32,6 +32,8 @@ Options of start:
   --no-demo              start empty instead of with the demo school
   --limit NAME=VALUE     change a limit, e.g. --limit courseMembers=50 (repeatable)
   --log-level LEVEL      fatal, error, warn, info, debug, trace or silent (default warn)
+  --quota-retry-after    send Retry-After on quota errors (production sends none)
+  --request-log-size N   requests kept in the request log (default 10000)
 
 Options of the other commands:
   --url URL              the running emulator (default http://$CLASSROOM_EMULATOR_HOST, else
@@ -55,6 +57,8 @@ const START_OPTIONS = {
   'no-demo': { type: 'boolean' },
   limit: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
+  'quota-retry-after': { type: 'boolean' },
+  'request-log-size': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const CLIENT_OPTIONS = {
@@ -130,6 +134,10 @@ async function start(args: string[]): Promise<void> {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError(`--database-url must be a postgres:// URL, not "${databaseUrl}"`);
   const store: StoreOptions = databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', ...(dataDir ? { dataDir } : {}) };
   const demo = !values['no-demo'];
+  const logSize = values['request-log-size'];
+  if (logSize !== undefined && (!/^\d+$/.test(logSize) || Number(logSize) < 1)) {
+    throw new UsageError(`--request-log-size must be a whole number of at least 1, not "${logSize}"`);
+  }
   if (values.seed !== undefined && !existsSync(values.seed)) throw new UsageError(`--seed: there is no file ${values.seed}`);
 
   let emulator: Emulator;
@@ -140,6 +148,8 @@ async function start(args: string[]): Promise<void> {
       store,
       demo,
       limits,
+      ...(values['quota-retry-after'] ? { quotaRetryAfter: true } : {}),
+      ...(logSize !== undefined ? { requestLogSize: Number(logSize) } : {}),
       ...(values.seed ? { fixture: values.seed, onFixtureProgress: progressLine(values.seed) } : {}),
       logger: logLevel === 'silent' ? false : { level: logLevel },
     });

@@ -144,6 +144,19 @@ describe('the classroom-emulator CLI', () => {
     }
   });
 
+  it('applies --quota-retry-after and --request-log-size', async () => {
+    const started = await start(['--no-demo', '--quota-retry-after', '--request-log-size', '2']);
+    try {
+      const quota = (await (await fetch(`${started.url}/emulator/v1/quota`)).json()) as { retryAfter: boolean };
+      expect(quota.retryAfter).toBe(true);
+      for (let i = 0; i < 3; i++) await fetch(`${started.url}/v1/courses`);
+      const log = (await (await fetch(`${started.url}/emulator/v1/requests`)).json()) as { requests: unknown[] };
+      expect(log.requests).toHaveLength(2);
+    } finally {
+      expect(await stop(started)).toBe(0);
+    }
+  });
+
   it('keeps state in --data-dir across restarts and does not seed it again', async () => {
     const dataDir = join(scratch, 'data');
     const first = await start(['--data-dir', dataDir]);

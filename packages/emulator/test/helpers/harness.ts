@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { classroom, type classroom_v1 } from '@googleapis/classroom';
 import { parseError, type ClassroomApiError, type GoogleErrorBody } from 'classroom-errors';
 import { OAuth2Client } from 'google-auth-library';
@@ -22,7 +23,8 @@ if (PG_URL) {
 let schemaCounter = 0;
 /** A schema name no other test file or process uses. */
 export function uniqueSchema(): string {
-  return `t_${process.pid}_${Date.now().toString(36)}_${schemaCounter++}`;
+  // Random bytes too: two files started in the same millisecond share the pid and the counter.
+  return `t_${process.pid}_${Date.now().toString(36)}_${schemaCounter++}_${randomBytes(4).toString('hex')}`;
 }
 
 /** An official Classroom client acting with a token. */
