@@ -8,7 +8,8 @@ import { dropPostgresSchema } from '../src/store/db.js';
 import { PG_URL, uniqueSchema } from './helpers/harness.js';
 
 // The built bin, as `npm start` and an installed package run it (`npx tsc -b packages/errors packages/emulator`).
-const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// The file package.json names as the bin; it loads dist/cli.js.
+const BIN = fileURLToPath(new URL('../bin/classroom-emulator.js', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** A running `classroom-emulator start`, with what it printed. */
@@ -79,7 +80,8 @@ describe('the classroom-emulator CLI', () => {
   let scratch: string;
 
   beforeAll(() => {
-    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first with \`npx tsc -b packages/errors packages/emulator\`.`);
+    const built = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    if (!existsSync(built)) throw new Error(`${built} is missing: build first with \`npx tsc -b packages/errors packages/emulator\`.`);
     scratch = mkdtempSync(join(tmpdir(), 'classroom-emulator-cli-'));
   });
   afterAll(() => {
