@@ -2,7 +2,7 @@
 // Runs the benchmark cases one after another; prints each table and, in a full run, writes
 // bench/results/<case>.md (+ SVG charts). Missed targets are reported, never fatal: the exit code is
 // non-zero only when a case crashes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BENCH_DIR,
@@ -71,6 +71,32 @@ for (const name of selected) {
     for (const [file, contents] of Object.entries(result.files ?? {})) writeFileSync(join(outDir, file), contents);
   }
   for (const t of result.targets) summary.push(`- ${name}: ${t.name}: ${t.measured} (goal ${t.goal}) → ${verdict(t)}`);
+  if (outDir && !quick) recordTargets(outDir, name, result.targets, startLine);
+}
+
+/**
+ * Keeps every case's latest verdicts in targets.json and rewrites the table between the markers of the
+ * root README, so the README always shows the figures of the last full run of each case.
+ */
+function recordTargets(dir: string, name: string, targets: CaseResult['targets'], machine: string): void {
+  const file = join(dir, 'targets.json');
+  const all = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, { machine: string; targets: CaseResult['targets'] }>;
+  all[name] = { machine, targets };
+  writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
+  const readme = join(BENCH_DIR, '..', 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf('<!-- bench:start -->');
+  const end = text.indexOf('<!-- bench:end -->');
+  if (start < 0 || end < start) return;
+  const rows = ['| case | target | goal | measured | verdict |', '| --- | --- | --- | --- | --- |'];
+  for (const [caseName, entry] of Object.entries(all)) {
+    for (const t of entry.targets) {
+      const cell = (v: string) => v.replace(/\|/g, '\\|');
+      rows.push(`| ${caseName} | ${cell(t.name)} | ${cell(t.goal)} | ${cell(t.measured)} | ${cell(t.met === 'skipped' ? 'skipped' : t.met ? 'met' : '**MISSED**')} |`);
+    }
+  }
+  const table = `<!-- bench:start -->\n${rows.join('\n')}\n\nReasons for each miss, machine and date: [bench/results/](bench/results/).\n`;
+  writeFileSync(readme, text.slice(0, start) + table + text.slice(end));
 }
 console.log(
   `\n## Summary (${((Date.now() - started) / 1000).toFixed(1)} s${quick ? ', quick mode' : ''})\n\n${summary.join('\n')}`,
