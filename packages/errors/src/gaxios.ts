@@ -8,6 +8,7 @@ import type { ClassroomApiError } from './error.js';
 import { parseError } from './parse.js';
 import {
   planRetry,
+  RetryCoordinator,
   retryPolicy,
   systemClock,
   type RetryBudget,
@@ -49,6 +50,12 @@ export interface GaxiosRetryOptions
   retryPost?: 'if-not-applied' | 'always';
   /** Shared budget; deny → gaxios throws. Count calls with {@link budgetAdapter}, or retries will live on the floor. */
   budget?: RetryBudget;
+  /**
+   * Shared pause [`budget.coordinator`, else a new one per config, shared by every call of the client
+   * it is given to]. Retries wait for it here; first attempts wait for it only through
+   * {@link budgetAdapter} or {@link pauseAdapter} (a RetryConfig sees no request before its first failure).
+   */
+  coordinator?: RetryCoordinator;
   /**
    * [systemClock] `sleep` is used for the delays. `now()` must count epoch ms like `Date.now`, because
    * gaxios stamps the first failure with `Date.now()` and the deadline is measured from it.
@@ -146,7 +153,9 @@ interface Pending {
  */
 export function retryConfig(options: GaxiosRetryOptions = {}): ClassroomRetryConfig {
   const clock = options.clock ?? systemClock;
-  const { onRetry, shouldRetry, ...rest } = options;
+  const { onRetry, shouldRetry, ...given } = options;
+  const coordinator = given.coordinator ?? given.budget?.coordinator ?? new RetryCoordinator({ clock });
+  const rest = { ...given, coordinator };
   const backoff = retryPolicy(rest, clock).backoff;
   // The error object is the one thread through shouldRetry → retryBackoff → onRetryAttempt.
   const pending = new WeakMap<object, Pending>();
@@ -157,6 +166,10 @@ export function retryConfig(options: GaxiosRetryOptions = {}): ClassroomRetryCon
     // has, for a timed-out attempt); only a signal that is purely the caller's may cut the sleep short.
     const signal = err.config?.timeout ? undefined : (err.config?.signal ?? undefined);
     await clock.sleep(state.delayMs, signal);
+    // Another caller may have lengthened the shared pause while we slept.
+    for (let wait = coordinator.waitMs(options.random); wait > 0; wait = coordinator.waitMs(options.random)) {
+      await clock.sleep(wait, signal);
+    }
   };
 
   return {
@@ -224,9 +237,40 @@ function retryNumber(err: GaxiosErrorLike): number {
  */
 export function budgetAdapter(
   budget: RetryBudget,
+  clock: RetryClock = systemClock,
 ): <O extends { retryConfig?: GaxiosRetryState }, R>(options: O, defaultAdapter: (options: O) => R) => R {
+  const paused = pauseAdapter(budget.coordinator, clock);
   return (options, defaultAdapter) => {
     if (!options.retryConfig?.currentRetryAttempt) budget.recordCall();
-    return defaultAdapter(options);
+    return paused(options, defaultAdapter);
+  };
+}
+
+/**
+ * A gaxios `adapter` that holds every attempt, first attempts included, while `coordinator` is paused
+ * (see {@link RetryCoordinator}): without it, a {@link retryConfig} pauses only retries, since gaxios
+ * shows a RetryConfig nothing before the first failure. {@link budgetAdapter} does this for the
+ * budget's coordinator.
+ *
+ * @example
+ * ```ts
+ * const coordinator = new RetryCoordinator();
+ * const client = classroom({ version: 'v1', auth, retryConfig: retryConfig({ coordinator }), adapter: pauseAdapter(coordinator) });
+ * ```
+ */
+export function pauseAdapter(
+  coordinator: RetryCoordinator,
+  clock: RetryClock = systemClock,
+  random: () => number = Math.random,
+): <O, R>(options: O, defaultAdapter: (options: O) => R) => R {
+  return <O, R>(options: O, defaultAdapter: (options: O) => R): R => {
+    const wait = coordinator.waitMs(random);
+    if (wait <= 0) return defaultAdapter(options);
+    // gaxios adapters return promises; R is one whenever we get here.
+    const waitOut = async (): Promise<unknown> => {
+      for (let w = wait; w > 0; w = coordinator.waitMs(random)) await clock.sleep(w);
+      return defaultAdapter(options);
+    };
+    return waitOut() as R;
   };
 }

@@ -79,6 +79,11 @@ export interface RetryBudgetOptions {
   maxTokens?: number;
   /** Only `now()` is used; defaults to {@link systemClock}. */
   clock?: Pick<RetryClock, 'now'>;
+  /**
+   * The shared pause of the callers sharing this budget [a new {@link RetryCoordinator} on the same
+   * clock]. Pass one to share a pause between several budgets.
+   */
+  coordinator?: RetryCoordinator;
 }
 
 /** Counters of a {@link RetryBudget}, for metrics and logs. */
@@ -91,6 +96,11 @@ export interface RetryBudgetStats {
   denied: number;
   /** Ratio tokens stored now (the floor not included). */
   tokens: number;
+  /**
+   * Retries of quota rejections (a 429 rate error, or a 429 with Retry-After) let through without a
+   * token: they wait for the shared pause instead (see {@link isQuotaRejection}).
+   */
+  paced: number;
 }
 
 /**
@@ -120,6 +130,8 @@ export class RetryBudget {
   readonly ratio: number;
   readonly minRetriesPerSecond: number;
   readonly maxTokens: number;
+  /** The pause shared by every caller of this budget. */
+  readonly coordinator: RetryCoordinator;
   readonly #clock: Pick<RetryClock, 'now'>;
   // Milli-tokens, as gRPC keeps them: a thousand deposits of 0.1 make exactly 100, not 99.999….
   #milliTokens = 0;
@@ -128,12 +140,14 @@ export class RetryBudget {
   #calls = 0;
   #retries = 0;
   #denied = 0;
+  #paced = 0;
 
   constructor(options: RetryBudgetOptions = {}) {
     this.ratio = nonNegative(options.ratio ?? 0.1, 'ratio');
     this.minRetriesPerSecond = nonNegative(options.minRetriesPerSecond ?? 10, 'minRetriesPerSecond');
     this.maxTokens = nonNegative(options.maxTokens ?? 100, 'maxTokens');
     this.#clock = options.clock ?? systemClock;
+    this.coordinator = options.coordinator ?? new RetryCoordinator({ clock: this.#clock });
     this.#reserve = this.minRetriesPerSecond;
     this.#reserveAt = this.#clock.now();
   }
@@ -163,9 +177,23 @@ export class RetryBudget {
     return true;
   }
 
+  /**
+   * Records a retry of a quota rejection, which costs no token (see {@link isQuotaRejection}): the
+   * server is healthy and has said, or the shared pause estimates, when our quota frees up.
+   */
+  recordPaced(): void {
+    this.#paced += 1;
+  }
+
   /** A snapshot of the counters. */
   get stats(): RetryBudgetStats {
-    return { calls: this.#calls, retries: this.#retries, denied: this.#denied, tokens: this.#milliTokens / 1000 };
+    return {
+      calls: this.#calls,
+      retries: this.#retries,
+      denied: this.#denied,
+      tokens: this.#milliTokens / 1000,
+      paced: this.#paced,
+    };
   }
 
   #refillReserve(): void {
@@ -177,8 +205,128 @@ export class RetryBudget {
   }
 }
 
-function nonNegative(value: number, name: string): number {
-  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`RetryBudget: ${name} must be a finite number ≥ 0`);
+/** Settings of a {@link RetryCoordinator}. */
+export interface RetryCoordinatorOptions {
+  /** Only `now()` is used; defaults to {@link systemClock}. */
+  clock?: Pick<RetryClock, 'now'>;
+  /**
+   * Each caller resumes after the pause plus a random share of it, up to this fraction of the pause
+   * [0.02: 40 ms after a 2 s pause, 1 s after a minute's], so a fleet does not fire all at once the
+   * instant the window opens (a thundering herd). Kept small: a caller that resumes early takes the
+   * freed slots before the late ones arrive, so a wide spread costs fairness (the bench measured Jain
+   * 0.84 with 0.1).
+   */
+  resumeJitter?: number;
+  /** Upper bound of that resume jitter, in ms [1 000]. */
+  maxResumeJitterMs?: number;
+}
+
+/**
+ * A pause shared by every caller of one quota (one client, one Cloud project, one user token): when
+ * one of them learns that the quota is spent — a Retry-After, or a 429 ProjectRateLimitExceeded /
+ * UserRateLimitExceeded / RESOURCE_EXHAUSTED — all of them hold their next attempt, first attempts
+ * included, until that time, instead of each sending a request into the full window to learn it from
+ * its own 429.
+ *
+ * - With Retry-After, the pause ends when the server said.
+ * - Without it, the pause is the backoff delay the failing call drew (for quota errors: base 1 s, see
+ *   {@link withRetry}), so the fleet backs off together.
+ * - A pause only ever grows: a second 429 cannot shorten the first one's.
+ * - On resume, each caller adds its own jitter (up to `resumeJitter` of the pause, at most
+ *   `maxResumeJitterMs`), so the fleet does not return as one burst. The caller whose failure set
+ *   the pause resumes exactly at its end, so a Retry-After is honoured to the millisecond.
+ *
+ * Every {@link RetryBudget} carries one (`budget.coordinator`), so callers sharing a budget share the
+ * pause; pass `coordinator` to {@link withRetry} or {@link retryConfig} to share a pause without a
+ * budget. `retryConfig()` makes one of its own when given neither, since one config serves every call
+ * of its client.
+ *
+ * Scope it to one quota: a pause caused by one user's UserRateLimitExceeded holds every caller sharing
+ * the coordinator, so a server acting for many users should share one per user token, not per process.
+ *
+ * Prior art: the AWS SDKs' adaptive retry mode (a client-side rate limiter every request waits on,
+ * slowed by throttling responses); gRPC's `pushback` (`grpc-retry-pushback-ms`), which the server
+ * sends to pace a client's retries.
+ *
+ * @example
+ * ```ts
+ * const coordinator = new RetryCoordinator();
+ * await Promise.all(workers.map((w) => withRetry(() => w.next(), { coordinator })));
+ * ```
+ */
+export class RetryCoordinator {
+  readonly resumeJitter: number;
+  readonly maxResumeJitterMs: number;
+  readonly #clock: Pick<RetryClock, 'now'>;
+  #until = Number.NEGATIVE_INFINITY;
+  #lengthMs = 0;
+  #pauses = 0;
+
+  constructor(options: RetryCoordinatorOptions = {}) {
+    this.resumeJitter = nonNegative(options.resumeJitter ?? 0.02, 'resumeJitter', 'RetryCoordinator');
+    this.maxResumeJitterMs = nonNegative(options.maxResumeJitterMs ?? 1_000, 'maxResumeJitterMs', 'RetryCoordinator');
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Holds every caller until `untilMs` (clock time). Never shortens a pause already set; true when this
+   * call set or lengthened it (its caller then resumes exactly at the end, the others with jitter).
+   */
+  pauseUntil(untilMs: number): boolean {
+    if (!(untilMs > this.#until)) return false;
+    const now = this.#clock.now();
+    if (untilMs <= now) return false;
+    if (this.#until <= now) this.#pauses += 1;
+    this.#until = untilMs;
+    this.#lengthMs = untilMs - now;
+    return true;
+  }
+
+  /** When the pause ends (clock time), or undefined when there is none. */
+  get pausedUntil(): number | undefined {
+    return this.#until > this.#clock.now() ? this.#until : undefined;
+  }
+
+  /**
+   * How long a caller should wait before its next attempt: 0 when there is no pause, otherwise the rest
+   * of the pause plus this caller's resume jitter.
+   */
+  waitMs(random: () => number = Math.random): number {
+    const left = this.#until - this.#clock.now();
+    if (!(left > 0)) return 0;
+    const spread = Math.min(this.maxResumeJitterMs, this.resumeJitter * this.#lengthMs);
+    return Math.ceil(left) + Math.floor(spread * Math.min(Math.max(random(), 0), 1));
+  }
+
+  /** Pauses begun so far (extensions of a running pause not counted), and the end of the current one. */
+  get stats(): { pauses: number; pausedUntil?: number } {
+    const until = this.pausedUntil;
+    return until === undefined ? { pauses: this.#pauses } : { pauses: this.#pauses, pausedUntil: until };
+  }
+}
+
+/** Error codes of the per-minute quotas: our own quota is spent, the backend is healthy. */
+const QUOTA_RATE_CODES: ReadonlySet<string> = new Set(['ProjectRateLimitExceeded', 'UserRateLimitExceeded', 'RESOURCE_EXHAUSTED']);
+
+/**
+ * True for a 429 that says our quota is spent, not that the backend is failing: a per-minute quota
+ * error (ProjectRateLimitExceeded, UserRateLimitExceeded, RESOURCE_EXHAUSTED) or any 429 carrying a
+ * Retry-After. Such failures set the shared pause of a {@link RetryCoordinator}, are retried without a
+ * {@link RetryBudget} token, and get up to 8 attempts by default (backing off from a 1 s base without
+ * Retry-After).
+ * UserCourseJoinRateLimitReached and DailyLimitExceeded are `wait` decisions and never reach this.
+ */
+export function isQuotaRejection(error: ClassroomApiError): boolean {
+  return error.httpStatus === 429 && (QUOTA_RATE_CODES.has(error.code) || error.retryAfterMs !== undefined);
+}
+
+/** Base of the backoff after a quota error without Retry-After, when `baseMs` is not set. */
+export const QUOTA_BACKOFF_BASE_MS = 1_000;
+/** Attempts after a quota rejection ({@link isQuotaRejection}), when `maxAttempts` is not set. */
+export const QUOTA_MAX_ATTEMPTS = 8;
+
+function nonNegative(value: number, name: string, owner = 'RetryBudget'): number {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${owner}: ${name} must be a finite number ≥ 0`);
   return value;
 }
 
@@ -233,8 +381,17 @@ export interface RetryOptions extends BackoffOptions {
   signal?: AbortSignal;
   /** Called (and awaited) before each sleep. Throwing from it stops the retries with that error. */
   onRetry?: (info: RetryInfo) => void | Promise<void>;
-  /** Shared retry budget; withRetry records one call per withRetry and withdraws one token per retry. */
+  /**
+   * Shared retry budget; withRetry records one call per withRetry and withdraws one token per retry of
+   * an outage (5xx, transport); quota rejections ({@link isQuotaRejection}) wait for the shared pause
+   * instead of spending a token. Its `coordinator` is the shared pause unless `coordinator` is given.
+   */
   budget?: RetryBudget;
+  /**
+   * Shared pause [`budget.coordinator`, else none]: every attempt, the first included, waits for it; a
+   * Retry-After or a quota 429 sets it for all its callers (see {@link RetryCoordinator}).
+   */
+  coordinator?: RetryCoordinator;
   /** [systemClock] */
   clock?: RetryClock;
   /** Source of jitter in [0, 1) [Math.random]. */
@@ -322,6 +479,7 @@ export async function withRetry<T>(
   const clock = options.clock ?? systemClock;
   const { signal, deadlineMs, budget } = options;
   const policy = retryPolicy(options, clock);
+  const { coordinator } = policy;
 
   signal?.throwIfAborted();
   const start = clock.now();
@@ -332,7 +490,14 @@ export async function withRetry<T>(
   const attemptSignal = combine(signal, deadline?.signal);
 
   try {
+    let last: ClassroomApiError | undefined;
     for (let attempt = 1; ; attempt++) {
+      // The shared pause holds every attempt, first ones included; a pause set by another caller while
+      // we slept is waited out too.
+      for (let wait = coordinator?.waitMs(policy.random) ?? 0; wait > 0; wait = coordinator?.waitMs(policy.random) ?? 0) {
+        if (deadlineMs !== undefined && clock.now() - start + wait > deadlineMs) throw last ?? pauseDeadlineError(deadlineMs, wait);
+        await abortable(clock.sleep(wait, signal), signal);
+      }
       let thrown: unknown;
       try {
         return await fn(attemptSignal ? { attempt, signal: attemptSignal } : { attempt });
@@ -344,6 +509,7 @@ export async function withRetry<T>(
       // An attempt cut short by the deadline has no HTTP status to tell; say what happened instead.
       if (deadline?.signal.aborted && error.httpStatus === 0) throw deadlineError(deadlineMs ?? 0, attempt, thrown);
 
+      last = error;
       const step = await planRetry(error, attempt, clock.now() - start, policy, options.idempotent !== false);
       if (!step.retry) throw error;
 
@@ -369,6 +535,10 @@ export interface ResolvedRetryPolicy {
   random: (() => number) | undefined;
   now: () => number;
   budget: RetryBudget | undefined;
+  coordinator: RetryCoordinator | undefined;
+  /** Whether `maxAttempts` and `baseMs` were left to their defaults (quota errors then get their own). */
+  defaultAttempts: boolean;
+  defaultBase: boolean;
   shouldRetry: RetryOptions['shouldRetry'];
 }
 
@@ -386,6 +556,9 @@ export function retryPolicy(options: Omit<RetryOptions, 'clock'>, clock: Pick<Re
     random: options.random,
     now: () => clock.now(),
     budget: options.budget,
+    coordinator: options.coordinator ?? options.budget?.coordinator,
+    defaultAttempts: options.maxAttempts === undefined,
+    defaultBase: options.baseMs === undefined,
     shouldRetry: options.shouldRetry,
   };
 }
@@ -406,13 +579,26 @@ export async function planRetry(
   policy: ResolvedRetryPolicy,
   idempotent: boolean,
 ): Promise<RetryStep> {
-  const { deadlineMs, maxAttempts } = policy;
+  const { deadlineMs } = policy;
+  const quota = isQuotaRejection(error);
+  // A quota rejection may take several windows to drain when the fleet is larger than a window: up to
+  // 8 attempts; without Retry-After the window is guessed, backing off from 1 s. Only the defaults
+  // change: a caller's own maxAttempts / baseMs rule. See the README for the numbers.
+  const guessing = quota && error.retryAfterMs === undefined;
+  const maxAttempts = quota && policy.defaultAttempts ? Math.max(policy.maxAttempts, QUOTA_MAX_ATTEMPTS) : policy.maxAttempts;
+  const backoff = guessing && policy.defaultBase ? { ...policy.backoff, baseMs: QUOTA_BACKOFF_BASE_MS } : policy.backoff;
   const fits = (delay: number): boolean => deadlineMs === undefined || elapsedMs + delay <= deadlineMs;
   const decision = decide(
     error,
     { attempt, elapsedMs, ...(deadlineMs !== undefined ? { deadlineMs } : {}) },
-    { ...policy.backoff, maxAttempts, now: policy.now, ...(policy.random ? { random: policy.random } : {}) },
+    { ...backoff, maxAttempts, now: policy.now, ...(policy.random ? { random: policy.random } : {}) },
   );
+  // Tell everyone sharing the pause, whether or not this caller goes on: the news is about the quota.
+  const leads =
+    policy.coordinator !== undefined &&
+    decision.action === 'retry' &&
+    (quota || error.retryAfterMs !== undefined) &&
+    policy.coordinator.pauseUntil(policy.now() + decision.delayMs);
 
   let retrying =
     attempt < maxAttempts &&
@@ -427,15 +613,38 @@ export async function planRetry(
     if (verdict === false) retrying = false;
     if (verdict === true && !retrying && attempt < maxAttempts && !error.transport?.aborted) {
       if (decision.action !== 'retry' && decision.action !== 'wait') {
-        delayMs = backoffDelay(attempt, policy.backoff, policy.random);
+        delayMs = backoffDelay(attempt, backoff, policy.random);
         taken = { action: 'retry', code: decision.code, resolver: 'time', delayMs, why: `shouldRetry overrode: ${decision.why}` };
       }
       retrying = fits(delayMs);
     }
   }
   if (!retrying) return { retry: false, decision };
-  if (policy.budget && !policy.budget.tryAcquire()) return { retry: false, decision };
+  // The shared pause may be longer than our own delay (another caller's Retry-After): sleep all of it,
+  // plus our resume jitter. The caller whose failure set the pause resumes exactly when it ends.
+  const paused = leads ? 0 : (policy.coordinator?.waitMs(policy.random) ?? 0);
+  if (paused > delayMs) {
+    if (!fits(paused)) return { retry: false, decision };
+    delayMs = paused;
+  }
+  // The budget guards a failing backend against retry storms. A quota rejection comes from a healthy
+  // server refusing our own excess, and its retry waits for the window (Retry-After or the shared
+  // pause), so it costs no token: it cannot add load the quota does not already allow.
+  if (policy.budget) {
+    if (quota) policy.budget.recordPaced();
+    else if (!policy.budget.tryAcquire()) return { retry: false, decision };
+  }
   return { retry: true, delayMs, decision: taken };
+}
+
+function pauseDeadlineError(deadlineMs: number, waitMs: number): ClassroomApiError {
+  return new ClassroomApiError({
+    code: 'DEADLINE_EXCEEDED',
+    httpStatus: 0,
+    status: 'DEADLINE_EXCEEDED',
+    message: `The shared retry pause (${waitMs} ms more) outlasts the ${deadlineMs} ms deadline; no attempt was made.`,
+    transport: { errno: 'ETIMEDOUT', aborted: false },
+  });
 }
 
 function startDeadline(clock: RetryClock, deadlineMs: number): { signal: AbortSignal; cancel(): void } {

@@ -4,7 +4,17 @@ import { CATALOG, ERROR_CODES, type ErrorCode } from '../src/catalog.js';
 import { ClassroomApiError } from '../src/error.js';
 import { parseError } from '../src/parse.js';
 import { renderError, type RenderOptions } from '../src/render.js';
-import { requestNeverApplied, RetryBudget, systemClock, withRetry, type RetryClock, type RetryInfo } from '../src/retry.js';
+import {
+  isQuotaRejection,
+  QUOTA_MAX_ATTEMPTS,
+  requestNeverApplied,
+  RetryBudget,
+  RetryCoordinator,
+  systemClock,
+  withRetry,
+  type RetryClock,
+  type RetryInfo,
+} from '../src/retry.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Test tools: a seeded PRNG and a virtual clock, so nothing here really sleeps.
@@ -613,5 +623,291 @@ describe('RetryBudget', () => {
     expect(attempts - 1_000).toBeLessThanOrEqual(100 + 10);
     expect(budget.stats.retries).toBe(attempts - 1_000);
     expect(budget.stats.denied).toBeGreaterThan(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// A quota storm on virtual time: a fixed window of `capacity` calls per `windowMs`, a latency per
+// attempt, and a record of every attempt's start, end and status.
+
+interface AttemptRecord {
+  worker: number;
+  start: number;
+  end: number;
+  status: 200 | 429;
+}
+
+interface Storm {
+  attempts: AttemptRecord[];
+  /** onRetry of every retried quota 429: when, and the delay its decision drew. */
+  pauses: { at: number; decisionDelayMs: number; delayMs: number; worker: number }[];
+  results: unknown[];
+  clock: VirtualClock;
+  budget: RetryBudget | undefined;
+}
+
+async function quotaStorm(options: {
+  seed: number;
+  workers: number;
+  calls: number;
+  capacity: number;
+  windowMs: number;
+  retryAfter: boolean;
+  /** What the workers share: a coordinator, a budget (and its coordinator), or nothing. */
+  share: 'coordinator' | 'budget' | 'none';
+  budgetOptions?: ConstructorParameters<typeof RetryBudget>[0];
+}): Promise<Storm> {
+  const clock = new VirtualClock();
+  const budget = options.share === 'budget' ? new RetryBudget({ ...options.budgetOptions, clock }) : undefined;
+  const coordinator = options.share === 'coordinator' ? new RetryCoordinator({ clock }) : undefined;
+  const random = mulberry32(options.seed);
+  const attempts: AttemptRecord[] = [];
+  const pauses: Storm['pauses'] = [];
+  let windowStart = 0;
+  let used = 0;
+  const admit = (): number | undefined => {
+    const now = clock.now();
+    if (now >= windowStart + options.windowMs) {
+      windowStart = now - ((now - windowStart) % options.windowMs);
+      used = 0;
+    }
+    if (used < options.capacity) {
+      used++;
+      return undefined;
+    }
+    return windowStart + options.windowMs - now; // ms until the window frees
+  };
+  const workers = Array.from({ length: options.workers }, async (_, worker) => {
+    const out: unknown[] = [];
+    for (let c = 0; c < options.calls; c++) {
+      out.push(
+        await withRetry(
+          async () => {
+            const start = clock.now();
+            await clock.sleep(1 + Math.floor(random() * 20)); // the request travels
+            const freesIn = admit();
+            const record: AttemptRecord = { worker, start, end: clock.now(), status: freesIn === undefined ? 200 : 429 };
+            attempts.push(record);
+            await clock.sleep(1 + Math.floor(random() * 5)); // the response travels back
+            if (freesIn === undefined) return 'ok';
+            const err = wireError('ProjectRateLimitExceeded');
+            throw options.retryAfter ? withRetryAfter(err, Math.ceil(freesIn / 1000) * 1000) : err;
+          },
+          {
+            clock,
+            random: mulberry32(options.seed * 31 + worker),
+            deadlineMs: 600_000,
+            ...(coordinator ? { coordinator } : {}),
+            ...(budget ? { budget } : {}),
+            onRetry: (info) => {
+              if (info.decision.action === 'retry')
+                pauses.push({ at: clock.now(), decisionDelayMs: info.decision.delayMs, delayMs: info.delayMs, worker });
+            },
+          },
+        ).catch((e: unknown) => e),
+      );
+    }
+    return out;
+  });
+  const results = (await clock.run(Promise.all(workers))).flat();
+  return { attempts, pauses, results, clock, budget };
+}
+
+describe('RetryCoordinator: the shared pause', () => {
+  it('waitMs is 0 without a pause, else the rest of it plus a jitter of at most 2 % of it (≤ 1 s) (property: 2 000 draws)', () => {
+    const random = mulberry32(42);
+    let now = 0;
+    const coordinator = new RetryCoordinator({ clock: { now: () => now } });
+    expect(coordinator.waitMs(random)).toBe(0);
+    for (let i = 0; i < 2_000; i++) {
+      now += Math.floor(random() * 50_000);
+      const length = 1 + Math.floor(random() * 30_000);
+      expect(coordinator.pauseUntil(now + length)).toBe(true);
+      const into = Math.floor(random() * length);
+      now += into;
+      const wait = coordinator.waitMs(random);
+      expect(wait).toBeGreaterThanOrEqual(length - into);
+      expect(wait).toBeLessThanOrEqual(length - into + Math.min(1_000, 0.02 * length));
+      expect(coordinator.pausedUntil).toBe(now - into + length);
+      now += length; // past the pause
+      expect(coordinator.waitMs(random)).toBe(0);
+      expect(coordinator.pausedUntil).toBeUndefined();
+    }
+    expect(coordinator.stats.pauses).toBe(2_000);
+  });
+
+  it('never shortens a pause; only a later end lengthens it', () => {
+    let now = 1_000;
+    const coordinator = new RetryCoordinator({ clock: { now: () => now }, resumeJitter: 0 });
+    expect(coordinator.pauseUntil(5_000)).toBe(true);
+    expect(coordinator.pauseUntil(3_000)).toBe(false);
+    expect(coordinator.pauseUntil(500)).toBe(false);
+    expect(coordinator.waitMs()).toBe(4_000);
+    expect(coordinator.pauseUntil(6_000)).toBe(true);
+    now = 2_000;
+    expect(coordinator.waitMs()).toBe(4_000);
+    expect(coordinator.stats).toEqual({ pauses: 1, pausedUntil: 6_000 });
+    expect(() => new RetryCoordinator({ resumeJitter: -1 })).toThrow(RangeError);
+  });
+
+  it('holds a first attempt started during a pause, and gives up at once when the pause outlasts the deadline', async () => {
+    const clock = new VirtualClock();
+    const coordinator = new RetryCoordinator({ clock, resumeJitter: 0 });
+    coordinator.pauseUntil(2_000);
+    const starts: number[] = [];
+    await clock.run(withRetry(async () => void starts.push(clock.now()), { clock, coordinator }));
+    expect(starts).toEqual([2_000]);
+
+    coordinator.pauseUntil(clock.now() + 10_000);
+    let calls = 0;
+    const thrown = await clock
+      .run(withRetry(async () => void calls++, { clock, coordinator, deadlineMs: 5_000 }))
+      .catch((e: unknown) => e);
+    expect(calls).toBe(0);
+    expect(thrown).toBeInstanceOf(ClassroomApiError);
+    expect((thrown as ClassroomApiError).code).toBe('DEADLINE_EXCEEDED');
+    expect(clock.now()).toBe(2_000); // it did not sleep first
+  });
+
+  it('a 5xx without Retry-After sets no pause; a 503 with Retry-After does', async () => {
+    const clock = new VirtualClock();
+    const coordinator = new RetryCoordinator({ clock });
+    let n = 0;
+    await clock.run(
+      withRetry(async () => {
+        if (n++ === 0) throw wireError('UNAVAILABLE');
+        return 'ok';
+      }, { clock, coordinator }),
+    );
+    expect(coordinator.stats.pauses).toBe(0);
+    n = 0;
+    await clock.run(
+      withRetry(async () => {
+        if (n++ === 0) throw withRetryAfter(wireError('UNAVAILABLE'), 3_000);
+        return 'ok';
+      }, { clock, coordinator }),
+    );
+    expect(coordinator.stats.pauses).toBe(1);
+  });
+
+  it('a RetryBudget carries one: callers sharing a budget share the pause', () => {
+    const budget = new RetryBudget({ clock: { now: () => 0 } });
+    expect(budget.coordinator).toBeInstanceOf(RetryCoordinator);
+    const mine = new RetryCoordinator();
+    expect(new RetryBudget({ coordinator: mine }).coordinator).toBe(mine);
+  });
+
+
+  it('quota storm (property: 60 seeds, Retry-After on/off, coordinator or budget): no attempt starts inside a pause any caller learnt of; all complete', async () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const random = mulberry32(seed);
+      const retryAfter = seed % 2 === 0;
+      const share = seed % 3 === 0 ? 'budget' : 'coordinator';
+      const workers = 3 + Math.floor(random() * 15);
+      const calls = 3 + Math.floor(random() * 6);
+      // A window serves at least half the fleet, so no call needs more than 8 attempts to get a slot.
+      const capacity = Math.ceil(workers / 2) + Math.floor(random() * 20);
+      const windowMs = 1_000 * (1 + Math.floor(random() * 2));
+      const storm = await quotaStorm({ seed, workers, calls, capacity, windowMs, retryAfter, share });
+
+      // 100 % completed: the budget never denies a quota retry, and the pause lets the window drain.
+      expect(storm.results.every((r) => r === 'ok'), `seed ${seed}`).toBe(true);
+      if (storm.budget) expect(storm.budget.stats).toMatchObject({ retries: 0, denied: 0, paced: storm.pauses.length });
+      // The shared pause: once any caller learnt of a pause, nobody starts an attempt before it ends.
+      for (const p of storm.pauses) {
+        for (const a of storm.attempts) {
+          if (a.start > p.at) expect(a.start, `seed ${seed}: attempt of worker ${a.worker} inside the pause of worker ${p.worker}`).toBeGreaterThanOrEqual(p.at + p.decisionDelayMs);
+        }
+        // …and the caller's own delay covers the pause, plus at most its resume jitter.
+        expect(p.delayMs).toBeGreaterThanOrEqual(p.decisionDelayMs);
+      }
+      // Without Retry-After, the pause is the backoff delay the failing call drew from the quota base (1 s).
+      if (!retryAfter) for (const p of storm.pauses) expect(p.decisionDelayMs).toBeLessThanOrEqual(32_000);
+      expect(storm.clock.pending).toBe(0);
+    }
+  });
+
+  it('wastes fewer calls than independent workers: 429s per window at most one per worker (property: 30 seeds, Retry-After on)', async () => {
+    let shared429 = 0;
+    let independent429 = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const shape = { seed, workers: 10, calls: 10, capacity: 25, windowMs: 2_000, retryAfter: true } as const;
+      const shared = await quotaStorm({ ...shape, share: 'coordinator' });
+      const alone = await quotaStorm({ ...shape, share: 'none' });
+      const count = (s: Storm): number => s.attempts.filter((a) => a.status === 429).length;
+      // Each pause costs at most the attempts already in flight when the window filled: one per worker.
+      const windows = Math.ceil(shared.clock.now() / shape.windowMs) + 1;
+      expect(count(shared), `seed ${seed}`).toBeLessThanOrEqual(shape.workers * windows);
+      shared429 += count(shared);
+      independent429 += count(alone);
+    }
+    expect(shared429).toBeLessThanOrEqual(independent429);
+  });
+});
+
+describe('RetryBudget: quota rejections are paced, not budgeted', () => {
+  const strict = { ratio: 0, minRetriesPerSecond: 0 }; // denies every budgeted retry
+
+  it('a budget that denies every retry still lets a quota storm drain (property: 20 seeds), and counts those retries as paced', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const storm = await quotaStorm({ seed, workers: 8, calls: 5, capacity: 10, windowMs: 1_000, retryAfter: seed % 2 === 0, share: 'budget', budgetOptions: strict });
+      expect(storm.results.every((r) => r === 'ok'), `seed ${seed}`).toBe(true);
+      expect(storm.budget?.stats).toMatchObject({ retries: 0, denied: 0 });
+      expect(storm.budget?.stats.paced).toBe(storm.attempts.filter((a) => a.status === 429).length);
+    }
+  });
+
+  it('keeps the budget fully in force for 5xx and transport failures, Retry-After or not (property: 200 seeds)', async () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const random = mulberry32(seed);
+      const clock = new VirtualClock();
+      const budget = new RetryBudget({ ...strict, clock });
+      const code = (['INTERNAL', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'NetworkError'] as const)[seed % 4]!;
+      const err = random() < 0.5 ? withRetryAfter(wireError(code), Math.floor(random() * 2_000)) : wireError(code);
+      let calls = 0;
+      const thrown = await clock.run(withRetry(async () => (calls++, Promise.reject(err)), { clock, budget })).catch((e: unknown) => e);
+      expect(thrown).toBeInstanceOf(ClassroomApiError);
+      expect(calls, `seed ${seed} ${code}`).toBe(1);
+      expect(budget.stats).toMatchObject({ retries: 0, denied: 1, paced: 0 });
+    }
+  });
+
+  it('isQuotaRejection: per-minute quota 429s and any 429 with Retry-After; not the join limit, the daily limit or a 503', () => {
+    expect(isQuotaRejection(wireError('ProjectRateLimitExceeded'))).toBe(true);
+    expect(isQuotaRejection(wireError('UserRateLimitExceeded'))).toBe(true);
+    expect(isQuotaRejection(wireError('RESOURCE_EXHAUSTED'))).toBe(true);
+    expect(isQuotaRejection(wireError('UserCourseJoinRateLimitReached'))).toBe(false);
+    expect(isQuotaRejection(wireError('DailyLimitExceeded'))).toBe(false);
+    expect(isQuotaRejection(wireError('UNAVAILABLE'))).toBe(false);
+    expect(isQuotaRejection(withRetryAfter(wireError('UNAVAILABLE'), 1_000))).toBe(false);
+  });
+});
+
+describe('withRetry: quota errors without Retry-After back off longer', () => {
+  it(`makes ${QUOTA_MAX_ATTEMPTS} attempts (from a 1 s base without Retry-After) by default; 5 for other failures; maxAttempts still rules (property: 100 seeds)`, async () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const clock = new VirtualClock();
+      const retries: RetryInfo[] = [];
+      let calls = 0;
+      const quota = seed % 2 === 0 ? 'ProjectRateLimitExceeded' : 'UserRateLimitExceeded';
+      await clock
+        .run(withRetry(async () => (calls++, Promise.reject(wireError(quota))), { clock, random: mulberry32(seed), onRetry: (i) => void retries.push(i) }))
+        .catch(() => undefined);
+      expect(calls).toBe(QUOTA_MAX_ATTEMPTS);
+      retries.forEach((r) => expect(r.delayMs).toBeLessThanOrEqual(backoffCeiling(r.attempt, { baseMs: 1_000 })));
+      // The 1 s base shows: the draws are not all under the 500 ms base's ceilings.
+      calls = 0;
+      await clock.run(withRetry(async () => (calls++, Promise.reject(wireError('UNAVAILABLE'))), { clock, random: mulberry32(seed) })).catch(() => undefined);
+      expect(calls).toBe(5);
+      calls = 0;
+      await clock.run(withRetry(async () => (calls++, Promise.reject(wireError(quota))), { clock, maxAttempts: 3 })).catch(() => undefined);
+      expect(calls).toBe(3);
+      calls = 0;
+      await clock.run(withRetry(async () => (calls++, Promise.reject(withRetryAfter(wireError(quota), 100))), { clock })).catch(() => undefined);
+      expect(calls).toBe(QUOTA_MAX_ATTEMPTS); // a fleet larger than the window may need several windows
+      calls = 0;
+      await clock.run(withRetry(async () => (calls++, Promise.reject(withRetryAfter(wireError('UNAVAILABLE'), 100))), { clock })).catch(() => undefined);
+      expect(calls).toBe(5);
+    }
   });
 });
