@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifyRequest } from 'fastify';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../seed/yaml.js';
 import { invalidArgument } from '../failure.js';
 
 // All errors, so that an unknown field can be reported ahead of a missing one (see firstError).

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './yaml.js';
 import type { Env } from '../env.js';
 import { ApiFailure, invalidArgument } from '../failure.js';
 import { DEFAULT_PROJECT, domainOf } from '../identity/accounts.js';
