@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, officialClient, person, startEmulator, STORES, type Person } from './helpers/harness.js';
+import { failure, invalid, officialClient, person, type Person, startEmulator, STORES, wire } from './helpers/harness.js';
 
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
-const BAD_REQUEST = 'type.googleapis.com/google.rpc.BadRequest';
 const SERVICE = 'classroom.googleapis.com';
-
-function wire(code: number, status: string, reason: string, message: string, details?: unknown[], extra: Record<string, string> = {}) {
-  return { error: { code, message, errors: [{ message, domain: 'global', reason, ...extra }], status, ...(details ? { details } : {}) } };
-}
-const invalid = (text: string, field?: string) =>
-  wire(400, 'INVALID_ARGUMENT', 'invalid', text, field === undefined ? undefined : [{ '@type': BAD_REQUEST, fieldViolations: [{ field, description: text }] }]);
-
 /** A 401 as Google's front end sends it: the Authorization header named, an ErrorInfo with the method. */
 function unauthenticated(message: string, reason: string, method: string, legacyReason = 'authError') {
   return wire(

@@ -3,31 +3,9 @@ import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import type { GoogleErrorBody } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminApiError } from '../src/admin/client.js';
-import { failure, officialClient, person, startEmulator, STORES, type Person } from './helpers/harness.js';
+import { adminFailure, failure, invalid, officialClient, person, type Person, startEmulator, STORES } from './helpers/harness.js';
 
 const D = 'admin.example';
-
-/** The admin call's error: status and whole wire body. */
-async function adminFailure(promise: Promise<unknown>): Promise<{ status: number; body: GoogleErrorBody | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AdminApiError) return { status: error.httpStatus, body: error.body };
-    throw error;
-  }
-  throw new Error('expected the admin call to fail');
-}
-
-const invalid = (message: string, field: string): GoogleErrorBody => ({
-  error: {
-    code: 400,
-    message,
-    errors: [{ message, domain: 'global', reason: 'invalid' }],
-    status: 'INVALID_ARGUMENT',
-    details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: message }] }],
-  },
-});
 const notFound = (message: string): GoogleErrorBody => ({
   error: { code: 404, message, errors: [{ message, domain: 'global', reason: 'notFound' }], status: 'NOT_FOUND' },
 });

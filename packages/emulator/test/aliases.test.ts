@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, officialClient, person, startEmulator, STORES, type Person } from './helpers/harness.js';
-
-function wire(code: number, status: string, reason: string, message: string, details?: unknown[]) {
-  return { error: { code, message, errors: [{ message, domain: 'global', reason }], status, ...(details ? { details } : {}) } };
-}
+import { denied, failure, invalid, officialClient, person, type Person, startEmulator, STORES, wire } from './helpers/harness.js';
 const UNKNOWN_COURSE = wire(404, 'NOT_FOUND', 'notFound', 'Requested entity was not found.');
-const denied = (text: string) => wire(403, 'PERMISSION_DENIED', 'forbidden', text);
-const invalid = (text: string, field: string) =>
-  wire(400, 'INVALID_ARGUMENT', 'invalid', text, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: text }] }]);
-
 describe.each(STORES)('courses.aliases on $name', ({ options }) => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let admin: Person;

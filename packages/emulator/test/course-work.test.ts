@@ -1,20 +1,9 @@
 import { renderError } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { course, dueIn, inProject, precondition, projectDenied, school, type School } from './helpers/classwork-fixtures.js';
-import { failure, startEmulator, STORES, wireBody } from './helpers/harness.js';
+import { failure, invalid, startEmulator, STORES, wireBody } from './helpers/harness.js';
 
 const START = Date.UTC(2026, 9, 5, 9, 0, 0);
-
-/** INVALID_ARGUMENT naming the field. */
-const invalid = (message: string, field: string) => ({
-  error: {
-    code: 400,
-    message,
-    errors: [{ message, domain: 'global', reason: 'invalid' }],
-    status: 'INVALID_ARGUMENT',
-    details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: message }] }],
-  },
-});
 
 describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;

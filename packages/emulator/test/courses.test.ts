@@ -1,20 +1,11 @@
 import type { classroom_v1 } from '@googleapis/classroom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, person, startEmulator, STORES, type Person } from './helpers/harness.js';
+import { denied, failure, invalid, notFound, person, type Person, startEmulator, STORES, wire } from './helpers/harness.js';
 
 type Course = classroom_v1.Schema$Course;
 
-/** The whole wire body of an error, as the emulator must send it. */
-function wire(code: number, status: string, reason: string, message: string, details?: unknown[]) {
-  return { error: { code, message, errors: [{ message, domain: 'global', reason }], status, ...(details ? { details } : {}) } };
-}
-const precondition = (code: string, text: string) => wire(400, 'FAILED_PRECONDITION', 'failedPrecondition', `@${code} ${text}`);
+/** The whole wire body of an error, as the emulator must send it. */const precondition = (code: string, text: string) => wire(400, 'FAILED_PRECONDITION', 'failedPrecondition', `@${code} ${text}`);
 const plainPrecondition = (text: string) => wire(400, 'FAILED_PRECONDITION', 'failedPrecondition', text);
-const denied = (text: string) => wire(403, 'PERMISSION_DENIED', 'forbidden', text);
-const notFound = (text: string) => wire(404, 'NOT_FOUND', 'notFound', text);
-const invalid = (text: string, field: string) =>
-  wire(400, 'INVALID_ARGUMENT', 'invalid', text, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: text }] }]);
-
 describe.each(STORES)('courses on $name', ({ options }) => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let admin: Person;

@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { GoogleErrorBody } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminApiError } from '../src/admin/client.js';
 import { generateDistrict } from '../src/seed/district.js';
 import { loadFixture, parseFixture, type FixtureProgress } from '../src/seed/fixture.js';
-import { failure, officialClient, startEmulator, STORES } from './helpers/harness.js';
+import { adminFailure, failure, invalid, officialClient, startEmulator, STORES } from './helpers/harness.js';
 
 const D = 'fixtures.example';
 
@@ -52,25 +51,7 @@ joins:
   - { user: ann@${D}, count: 4 }
 `;
 
-async function adminError(promise: Promise<unknown>): Promise<GoogleErrorBody | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AdminApiError) return error.body;
-    throw error;
-  }
-  throw new Error('expected the admin call to fail');
-}
-
-const invalid = (message: string, field: string): GoogleErrorBody => ({
-  error: {
-    code: 400,
-    message,
-    errors: [{ message, domain: 'global', reason: 'invalid' }],
-    status: 'INVALID_ARGUMENT',
-    details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: message }] }],
-  },
-});
+const adminBody = async (promise: Promise<unknown>) => (await adminFailure(promise)).body;
 
 describe.each(STORES)('fixtures on $name', ({ options }) => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -119,26 +100,26 @@ describe.each(STORES)('fixtures on $name', ({ options }) => {
   it('names the bad entry by its path and writes nothing', async () => {
     const before = (await emulator.admin.listUsers({ domain: D })).users.length;
     const unknownOwner = { users: [{ email: `dan@${D}` }], courses: [{ key: 'a', name: 'A', owner: `dan@${D}` }, { key: 'b', name: 'B', owner: `x@${D}` }] };
-    expect(await adminError(emulator.admin.loadFixture(unknownOwner))).toEqual(invalid(`Invalid fixture: courses[1].owner: no user x@${D}.`, 'courses[1].owner'));
+    expect(await adminBody(emulator.admin.loadFixture(unknownOwner))).toEqual(invalid(`Invalid fixture: courses[1].owner: no user x@${D}.`, 'courses[1].owner'));
     expect((await emulator.admin.listUsers({ domain: D })).users.length).toBe(before);
 
-    expect(await adminError(emulator.admin.loadFixture({ users: [{ email: `ann@${D}` }] }))).toEqual(
+    expect(await adminBody(emulator.admin.loadFixture({ users: [{ email: `ann@${D}` }] }))).toEqual(
       invalid(`Invalid fixture: users[0].email: a user ann@${D} already exists.`, 'users[0].email'),
     );
-    expect(await adminError(emulator.admin.loadFixture({ users: [{ email: `eve@${D}`, colour: 'red' }] }))).toEqual(invalid('Unknown field "users[0].colour".', 'users[0].colour'));
-    expect(await adminError(emulator.admin.loadFixture({ invitations: [{ course: 'bio', user: `ann@${D}`, role: 'GUEST' }] }))).toEqual(
+    expect(await adminBody(emulator.admin.loadFixture({ users: [{ email: `eve@${D}`, colour: 'red' }] }))).toEqual(invalid('Unknown field "users[0].colour".', 'users[0].colour'));
+    expect(await adminBody(emulator.admin.loadFixture({ invitations: [{ course: 'bio', user: `ann@${D}`, role: 'GUEST' }] }))).toEqual(
       invalid('Invalid value for "invitations[0].role": expected one of STUDENT, TEACHER, OWNER.', 'invitations[0].role'),
     );
-    expect(await adminError(emulator.admin.loadFixture({ invitations: [{ course: 'nope', user: `ann@${D}`, role: 'STUDENT' }] }))).toEqual(
+    expect(await adminBody(emulator.admin.loadFixture({ invitations: [{ course: 'nope', user: `ann@${D}`, role: 'STUDENT' }] }))).toEqual(
       invalid('Invalid fixture: invitations[0].course: no course with key nope in this fixture.', 'invitations[0].course'),
     );
-    expect(await adminError(emulator.admin.loadFixture({ courses: [{ key: 'c', name: 'C', owner: `ann@${D}`, students: [`ann@${D}`] }] }))).toEqual(
+    expect(await adminBody(emulator.admin.loadFixture({ courses: [{ key: 'c', name: 'C', owner: `ann@${D}`, students: [`ann@${D}`] }] }))).toEqual(
       invalid(`Invalid fixture: courses[0].students[0]: ann@${D} is already a teacher of the course.`, 'courses[0].students[0]'),
     );
-    expect(await adminError(emulator.admin.loadFixture({ courses: [{ key: 'c', alias: 'd:bio', name: 'C', owner: `ann@${D}` }] }))).toEqual(
+    expect(await adminBody(emulator.admin.loadFixture({ courses: [{ key: 'c', alias: 'd:bio', name: 'C', owner: `ann@${D}` }] }))).toEqual(
       invalid(`Invalid fixture: courses[0].alias: the alias d:bio is already taken in ${D}.`, 'courses[0].alias'),
     );
-    expect(await adminError(emulator.admin.loadFixture('users: [unclosed'))).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } });
+    expect(await adminBody(emulator.admin.loadFixture('users: [unclosed'))).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } });
     expect((await emulator.admin.listUsers({ domain: D })).users.length).toBe(before);
   });
 

@@ -11,18 +11,9 @@ import {
   checkNotSelf,
   studentRefKind,
 } from '../src/rules/guardians.js';
-import { failure, officialClient, person, startEmulator, STORES, type Person } from './helpers/harness.js';
+import { denied, failure, invalid, notFound, officialClient, person, type Person, startEmulator, STORES, wire } from './helpers/harness.js';
 
-type Invitation = classroom_v1.Schema$GuardianInvitation;
-
-function wire(code: number, status: string, reason: string, message: string, details?: unknown[]) {
-  return { error: { code, message, errors: [{ message, domain: 'global', reason }], status, ...(details ? { details } : {}) } };
-}
-const denied = (text: string) => wire(403, 'PERMISSION_DENIED', 'forbidden', text);
-const notFound = (text: string) => wire(404, 'NOT_FOUND', 'notFound', text);
-const invalid = (text: string, field: string, description = text) =>
-  wire(400, 'INVALID_ARGUMENT', 'invalid', text, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description }] }]);
-const CANNOT_VIEW = denied("The caller is not permitted to view this student's guardians.");
+type Invitation = classroom_v1.Schema$GuardianInvitation;const CANNOT_VIEW = denied("The caller is not permitted to view this student's guardians.");
 const CANNOT_MANAGE = denied("The caller is not permitted to manage this student's guardians.");
 
 describe('guardian rules', () => {

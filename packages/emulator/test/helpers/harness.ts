@@ -4,7 +4,7 @@ import { parseError, type ClassroomApiError, type GoogleErrorBody } from 'classr
 import { OAuth2Client } from 'google-auth-library';
 import { expect } from 'vitest';
 import { dropPostgresSchema } from '../../src/store/db.js';
-import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/index.js';
+import { AdminApiError, createEmulator, type Emulator, type EmulatorOptions } from '../../src/index.js';
 
 /** The stores a behaviour test runs on: SQLite always, PostgreSQL when a URL is given. */
 export const STORES: { name: string; options: () => EmulatorOptions['store'] }[] = [
@@ -96,4 +96,37 @@ export function wireBody(code: string, status: string, httpStatus: number, reaso
       status: status as GoogleErrorBody['error']['status'],
     },
   };
+}
+
+/** The `@type` of a google.rpc.BadRequest detail. */
+export const BAD_REQUEST = 'type.googleapis.com/google.rpc.BadRequest';
+
+/**
+ * A whole Google error body, written out field by field, so assertions do not depend on the renderer
+ * under test. `extra` adds members to the legacy item (location, locationType).
+ */
+export function wire(code: number, status: string, reason: string, message: string, details?: unknown[], extra: Record<string, string> = {}) {
+  return { error: { code, message, errors: [{ message, domain: 'global', reason, ...extra }], status, ...(details ? { details } : {}) } };
+}
+
+/** INVALID_ARGUMENT naming the field (no details when no field is named). */
+export function invalid(message: string, field?: string, description = message) {
+  return wire(400, 'INVALID_ARGUMENT', 'invalid', message, field === undefined ? undefined : [{ '@type': BAD_REQUEST, fieldViolations: [{ field, description }] }]);
+}
+
+/** PERMISSION_DENIED with this message. */
+export const denied = (message: string) => wire(403, 'PERMISSION_DENIED', 'forbidden', message);
+
+/** NOT_FOUND with this message. */
+export const notFound = (message: string) => wire(404, 'NOT_FOUND', 'notFound', message);
+
+/** An admin call that must fail: its status and whole wire body. */
+export async function adminFailure(promise: Promise<unknown>): Promise<{ status: number; body: GoogleErrorBody | undefined }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AdminApiError) return { status: error.httpStatus, body: error.body };
+    throw error;
+  }
+  throw new Error('expected the admin call to fail');
 }
