@@ -1,10 +1,10 @@
 import type { GaxiosError, GaxiosOptions, RetryConfig } from 'gaxios';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClassroomApiError } from '../src/error.js';
-import { budgetAdapter, retryConfig } from '../src/gaxios.js';
+import { budgetAdapter, pauseAdapter, retryConfig } from '../src/gaxios.js';
 import { parseError } from '../src/parse.js';
 import { renderError } from '../src/render.js';
-import { RetryBudget, withRetry, type RetryInfo } from '../src/retry.js';
+import { RetryBudget, RetryCoordinator, withRetry, type RetryInfo } from '../src/retry.js';
 import { closedPort, officialClient, replyOf, startWireServer, thrownBy, type WireReply, type WireServer } from './helpers/wire-server.js';
 
 /*
@@ -215,6 +215,46 @@ describe('retryConfig(): our policy inside gaxios', () => {
     await client.courses.get({ id: '1' });
     expect(t.server.requests.length).toBe(12); // 1 + 9 + (503 and its retry)
     expect(budget.stats).toMatchObject({ calls: 11, retries: 1, denied: 1 });
+  });
+
+  it('shares the pause: a 429 with Retry-After holds the first attempt of another call (budgetAdapter), and costs no budget token', async () => {
+    const t = await scripted([
+      err('ProjectRateLimitExceeded', { metadata: { quota_limit: 'DefaultPerMinutePerProject' }, retryAfterSeconds: 1 }),
+      OK,
+    ]);
+    // A budget that denies every budgeted retry: the quota retry goes through anyway, paced.
+    const budget = new RetryBudget({ ratio: 0, minRetriesPerSecond: 0 });
+    const client = officialClient(t.server.url, { retryConfig: retryConfig({ budget }), adapter: budgetAdapter(budget) });
+    const first = client.courses.get({ id: '1' });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the 429 is in; call 1 sleeps its Retry-After
+    expect(budget.coordinator.pausedUntil).toBeDefined();
+    const second = client.courses.get({ id: '2' });
+    await Promise.all([first, second]);
+    expect(t.server.requests.length).toBe(3);
+    const [, ...later] = t.times.map((at) => at - (t.times[0] ?? 0));
+    // Both the retry and the other call's first attempt wait out the second (+ at most 2 % jitter).
+    for (const gap of later) {
+      expect(gap).toBeGreaterThanOrEqual(998);
+      expect(gap).toBeLessThan(1_000 + 20 + 60);
+    }
+    expect(budget.stats).toMatchObject({ calls: 2, retries: 0, denied: 0, paced: 1 });
+  });
+
+  it('shares the pause between calls of one client without a budget: retries wait in retryConfig, first attempts in pauseAdapter', async () => {
+    const t = await scripted([
+      err('ProjectRateLimitExceeded', { metadata: { quota_limit: 'DefaultPerMinutePerProject' }, retryAfterSeconds: 1 }),
+      OK,
+    ]);
+    const coordinator = new RetryCoordinator();
+    const client = officialClient(t.server.url, { retryConfig: retryConfig({ coordinator }), adapter: pauseAdapter(coordinator) });
+    const first = client.courses.get({ id: '1' });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const second = client.courses.get({ id: '2' });
+    await Promise.all([first, second]);
+    const [, ...later] = t.times.map((at) => at - (t.times[0] ?? 0));
+    expect(later.length).toBe(2);
+    for (const gap of later) expect(gap).toBeGreaterThanOrEqual(998);
+    expect(coordinator.stats.pauses).toBe(1);
   });
 
   it('an abort during our sleep ends the call with the abort reason', async () => {
