@@ -17,53 +17,13 @@ import {
   type JoinState,
 } from '../src/rules/rosters.js';
 import type { CourseRow, UserRow } from '../src/store/schema.js';
+import { courseRow, userRow } from './helpers/rows.js';
 
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-function user(id: string, patch: Partial<UserRow> = {}): UserRow {
-  return {
-    id,
-    email: `${id}@rules.example`,
-    domain: 'rules.example',
-    given_name: id,
-    family_name: '',
-    is_admin: 0,
-    can_create_courses: 1,
-    classroom_enabled: 1,
-    api_enabled: 1,
-    state: 'ACTIVE',
-    group_memberships: 0,
-    verified_teacher: 0,
-    created_at: 0,
-    ...patch,
-  };
-}
+const user = (id: string, patch: Partial<UserRow> = {}) => userRow(id, { email: `${id}@rules.example`, domain: 'rules.example', ...patch });
 
-function course(patch: Partial<CourseRow> = {}): CourseRow {
-  return {
-    id: '100',
-    name: 'Rules',
-    section: null,
-    description_heading: null,
-    description: null,
-    room: null,
-    owner_id: 'owner',
-    course_state: 'ACTIVE',
-    enrollment_code: 'abc1234',
-    creation_time: 0,
-    update_time: 0,
-    teacher_folder_id: '0Bfolder',
-    teacher_folder_owner_id: null,
-    guardians_enabled: 0,
-    calendar_id: 'cal',
-    project_id: null,
-    grading_period_settings: null,
-    gradebook_settings: null,
-    transfer_from_id: null,
-    transfer_done_at: null,
-    ...patch,
-  };
-}
+const course = (patch: Partial<CourseRow> = {}) => courseRow({ id: '100', name: 'Rules', enrollment_code: 'abc1234', ...patch });
 
 const none: CourseRelation = { owner: false, teacher: false, student: false, admin: false };
 const admin: CourseRelation = { ...none, admin: true };
