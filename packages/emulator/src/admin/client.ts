@@ -3,6 +3,8 @@ import type { ChaosRule, FaultSet } from '../platform/faults.js';
 import type { NotificationRecord } from '../platform/notifications.js';
 import type { QuotaUsage } from '../platform/quota.js';
 import type { RequestRecord } from '../platform/request-log.js';
+import type { AdminDriveFile } from '../drive/files.js';
+import type { FixtureSummary } from '../seed/fixture.js';
 
 /** An error answered by the admin API, in Google's envelope. */
 export class AdminApiError extends Error {
@@ -82,21 +84,10 @@ export interface AdminCourse {
   updateTime: string;
 }
 
-/** What a fixture load wrote. */
-export interface AdminFixtureSummary {
-  domains: number;
-  users: number;
-  projects: number;
-  grants: number;
-  tokens: number;
-  courses: number;
-  aliases: number;
-  members: number;
-  invitations: number;
-  joins: number;
-  courseIds: Record<string, string>;
-  userIds: Record<string, string>;
-}
+export type { AdminDriveFile };
+
+/** What a fixture load wrote (the loader's own summary type). */
+export type AdminFixtureSummary = FixtureSummary;
 
 /** A whole-state export, as GET /emulator/v1/state answers and POST /emulator/v1/state takes. */
 export interface AdminStateExport {
@@ -375,16 +366,3 @@ export class AdminClient {
   }
 }
 
-/** A file of the emulated Drive, as the admin API shows it. */
-export interface AdminDriveFile {
-  id: string;
-  title: string;
-  mimeType: string;
-  owner: string;
-  sharedWith: string[];
-  anyoneWithLink: boolean;
-  alternateLink: string;
-  thumbnailUrl: string;
-  createdTime: string;
-  modifiedTime: string;
-}
