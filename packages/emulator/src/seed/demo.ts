@@ -27,8 +27,22 @@ const DEMO_FILE = new URL('../../examples/demo-school.yaml', import.meta.url);
  * so that a limit is always exactly reached (or one short of it) even when started with other limits.
  */
 export function demoFixture(env: Env): Fixture {
-  const fixture = parseFixture(readFileSync(DEMO_FILE, 'utf8'));
   const limits = env.limits;
+  // Parsing and sizing cost most of a demo reset; the result depends only on these limits, and the
+  // caller gets its own copy because writing may annotate it.
+  const key = [limits.courseMembers, limits.courseTeachers, limits.userGroupMemberships, limits.userDailyJoins].join('/');
+  let cached = sized.get(key);
+  if (!cached) {
+    cached = sizeDemo(parseFixture(readFileSync(DEMO_FILE, 'utf8')), limits);
+    sized.clear();
+    sized.set(key, cached);
+  }
+  return structuredClone(cached);
+}
+
+const sized = new Map<string, Fixture>();
+
+function sizeDemo(fixture: Fixture, limits: Env['limits']): Fixture {
   const course = (key: string): FixtureCourse => {
     const found = fixture.courses?.find((c) => c.key === key);
     if (!found) throw new Error(`demo-school.yaml lost its course ${key}`);
