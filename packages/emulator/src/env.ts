@@ -44,15 +44,14 @@ export class Env {
   }
 
   /**
-   * Picks up limits and clock written by other processes. Only stores that several processes can share
-   * need it, so the in-process SQLite store skips the two reads.
+   * Picks up limits and clock written by other processes (one read of both). Only stores that several
+   * processes can share need it, so the in-process SQLite store skips the read.
    */
   async sync(repos: Repos = this.store.read): Promise<void> {
     if (!this.store.capabilities.rowLocks) return;
-    const [limits, clock] = await Promise.all([
-      repos.settings.get<Limits>('limits'),
-      repos.settings.get<ReturnType<VirtualClock['snapshot']>>('clock'),
-    ]);
+    const settings = await repos.settings.getMany(['limits', 'clock']);
+    const limits = settings.get('limits') as Limits | undefined;
+    const clock = settings.get('clock') as ReturnType<VirtualClock['snapshot']> | undefined;
     if (limits) this.current = { ...this.baseLimits, ...limits };
     if (clock) this.clock.restore(clock);
   }

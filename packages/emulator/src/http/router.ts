@@ -4,7 +4,7 @@ import { discoveryMethods, type DiscoveryMethod } from '../discovery/document.js
 import { checkBody, checkParameters } from '../discovery/validate.js';
 import type { Env } from '../env.js';
 import { ApiFailure, fail } from '../failure.js';
-import { authenticate, bearerToken } from '../identity/caller.js';
+import { authenticateWithDomain, bearerToken } from '../identity/caller.js';
 import { holdsAnyScope } from '../identity/scopes.js';
 import type { Gate } from '../platform/platform.js';
 import { applySelection, parseFields } from './fields.js';
@@ -102,7 +102,8 @@ export function registerClassroomRoutes(
     // Google authenticates before it looks at parameters: a request without credentials gets 401
     // even when its parameters are wrong.
     await env.sync();
-    const caller = await authenticate(env, env.store.read, bearerToken(request.headers.authorization, query.access_token), method.id);
+    // One statement reads the token, its user, the user's domain (for ClassroomApiDisabled below) and the project.
+    const { caller, domain } = await authenticateWithDomain(env, env.store.read, bearerToken(request.headers.authorization, query.access_token), method.id);
     if (gate && (await gate({ caller, method, request, reply })) === 'answered') return reply;
 
     const params = checkParameters(method, found.params, query);
@@ -114,7 +115,6 @@ export function registerClassroomRoutes(
       });
     }
     if (!caller.user.classroom_enabled) fail('ClassroomDisabled', 'The user is not permitted to access Classroom.');
-    const domain = await env.store.read.identity.domain(caller.user.domain);
     if (!caller.user.api_enabled || (domain && !domain.api_enabled)) {
       fail('ClassroomApiDisabled', "The user's domain administrator has turned off access to the Classroom API.");
     }

@@ -51,10 +51,12 @@ export class Store {
     return this.db.transaction().execute((trx) => fn(new Repos(trx, this.capabilities)));
   }
 
-  /** Repositories outside a transaction, for reads. */
+  /** Repositories outside a transaction, for reads. They hold no state, so one set serves every call. */
   get read(): Repos {
-    return new Repos(this.db, this.capabilities);
+    return (this.reads ??= new Repos(this.db, this.capabilities));
   }
+
+  private reads: Repos | undefined;
 
   async migrate(): Promise<void> {
     const migrator = new Migrator({
