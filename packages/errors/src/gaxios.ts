@@ -246,6 +246,16 @@ export function budgetAdapter(
   };
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** gaxios's default adapter resolves with error responses too; its caller checks the status. */
+function succeeded(response: unknown): boolean {
+  const status = (response as { status?: unknown } | null)?.status;
+  return typeof status !== 'number' || (status >= 200 && status < 400);
+}
+
 /**
  * A gaxios `adapter` that holds every attempt, first attempts included, while `coordinator` is paused
  * (see {@link RetryCoordinator}): without it, a {@link retryConfig} pauses only retries, since gaxios
@@ -263,13 +273,37 @@ export function pauseAdapter(
   clock: RetryClock = systemClock,
   random: () => number = Math.random,
 ): <O, R>(options: O, defaultAdapter: (options: O) => R) => R {
+  const send = <O, R>(options: O, defaultAdapter: (options: O) => R): R => {
+    let result: R;
+    try {
+      result = defaultAdapter(options);
+    } catch (e) {
+      coordinator.finish(false);
+      throw e;
+    }
+    if (isThenable(result)) {
+      // A failure is reported a macrotask later: gaxios runs shouldRetry (which sets the pause) in the
+      // promise jobs that follow, and a probe's waiters must not start before the pause is set.
+      const failed = (): void => void setTimeout(() => coordinator.finish(false), 0);
+      result.then(
+        (response) => (succeeded(response) ? coordinator.finish(true) : failed()),
+        failed,
+      );
+    } else {
+      coordinator.finish(succeeded(result));
+    }
+    return result;
+  };
   return <O, R>(options: O, defaultAdapter: (options: O) => R): R => {
-    const wait = coordinator.waitMs(random);
-    if (wait <= 0) return defaultAdapter(options);
+    if (coordinator.waitMs(random) <= 0 && coordinator.tryStart()) return send(options, defaultAdapter);
     // gaxios adapters return promises; R is one whenever we get here.
     const waitOut = async (): Promise<unknown> => {
-      for (let w = wait; w > 0; w = coordinator.waitMs(random)) await clock.sleep(w);
-      return defaultAdapter(options);
+      for (;;) {
+        const wait = coordinator.waitMs(random);
+        if (wait > 0) await clock.sleep(wait);
+        else if (coordinator.tryStart()) return send(options, defaultAdapter);
+        else await coordinator.turn(); // probing: one attempt in flight at a time
+      }
     };
     return waitOut() as R;
   };

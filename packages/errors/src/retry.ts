@@ -232,6 +232,13 @@ export interface RetryCoordinatorOptions {
  * - Without it, the pause is the backoff delay the failing call drew (for quota errors: base 1 s, see
  *   {@link withRetry}), so the fleet backs off together.
  * - A pause only ever grows: a second 429 cannot shorten the first one's.
+ * - After a pause, probing: the successes the window admitted between the end of one pause and the
+ *   start of the next are its learnt capacity. In the next cycle, once that many attempts have
+ *   started, attempts go one at a time (a probe): a probe refused with a 429 starts the next pause
+ *   having cost one wasted call instead of one per concurrent caller; a probe that succeeds ends
+ *   probing for the cycle. Attempts must be paired {@link RetryCoordinator.tryStart} /
+ *   {@link RetryCoordinator.finish}: withRetry does it, gaxios through {@link budgetAdapter} or
+ *   {@link pauseAdapter}.
  * - On resume, each caller adds its own jitter (up to `resumeJitter` of the pause, at most
  *   `maxResumeJitterMs`), so the fleet does not return as one burst. The caller whose failure set
  *   the pause resumes exactly at its end, so a Retry-After is honoured to the millisecond.
@@ -261,11 +268,24 @@ export class RetryCoordinator {
   #until = Number.NEGATIVE_INFINITY;
   #lengthMs = 0;
   #pauses = 0;
+  // Probing: the successes the window admitted between the end of one pause and the start of the next
+  // (`#learned`), and this cycle's counts. See tryStart.
+  #cycleStart: number;
+  #started = 0;
+  #ok = 0;
+  #inFlight = 0;
+  #learned: number | undefined;
+  /** The last capacity learnt that was not 0. */
+  #capacity = 0;
+  #probing = false;
+  #probes = 0;
+  #waiters: (() => void)[] = [];
 
   constructor(options: RetryCoordinatorOptions = {}) {
     this.resumeJitter = nonNegative(options.resumeJitter ?? 0.02, 'resumeJitter', 'RetryCoordinator');
     this.maxResumeJitterMs = nonNegative(options.maxResumeJitterMs ?? 1_000, 'maxResumeJitterMs', 'RetryCoordinator');
     this.#clock = options.clock ?? systemClock;
+    this.#cycleStart = this.#clock.now();
   }
 
   /**
@@ -276,7 +296,10 @@ export class RetryCoordinator {
     if (!(untilMs > this.#until)) return false;
     const now = this.#clock.now();
     if (untilMs <= now) return false;
-    if (this.#until <= now) this.#pauses += 1;
+    if (this.#until <= now) {
+      this.#pauses += 1;
+      this.#rollCycle(now);
+    }
     this.#until = untilMs;
     this.#lengthMs = untilMs - now;
     return true;
@@ -298,10 +321,72 @@ export class RetryCoordinator {
     return Math.ceil(left) + Math.floor(spread * Math.min(Math.max(random(), 0), 1));
   }
 
-  /** Pauses begun so far (extensions of a running pause not counted), and the end of the current one. */
-  get stats(): { pauses: number; pausedUntil?: number } {
+  /**
+   * Asks to start an attempt now (call it once {@link waitMs} is 0; pair a true answer with exactly one
+   * {@link finish}). False while probing: after a pause, once this cycle has started as many attempts
+   * as the window admitted last cycle, only one attempt may be in flight, so that when the window is
+   * full again one attempt learns it instead of one per concurrent caller. Wait for {@link turn}, then
+   * ask again. A probe that succeeds ends probing for the cycle (the window had more room).
+   */
+  tryStart(): boolean {
+    this.#rollCycle(this.#clock.now());
+    if (this.#learned !== undefined && this.#started >= this.#learned) {
+      if (this.#inFlight > 0) return false;
+      this.#probes += 1;
+      this.#probing = true; // alone in flight, so the next finish is the probe's
+    }
+    this.#started += 1;
+    this.#inFlight += 1;
+    return true;
+  }
+
+  /** Ends an attempt {@link tryStart} allowed; `ok` when it succeeded. Wakes the callers waiting on {@link turn}. */
+  finish(ok: boolean): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (ok) this.#ok += 1;
+    if (this.#probing) {
+      this.#probing = false;
+      // A probe that succeeds after a pause that ended too early: the window has just freed, so the
+      // capacity it had last time is there again. After any other probe: the window had more room
+      // than learnt, so no more probing this cycle.
+      if (ok) this.#learned = this.#learned === 0 && this.#capacity > 0 ? this.#started + this.#capacity - 1 : undefined;
+    }
+    const waiters = this.#waiters.splice(0);
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves when an attempt in flight finishes. */
+  turn(): Promise<void> {
+    return new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  /**
+   * A pause has ended since the cycle began: a new cycle (a new window) starts at its end, and what the
+   * window admitted in the cycle that ended (its successes, late answers included) is its capacity.
+   */
+  #rollCycle(now: number): void {
+    if (this.#until > this.#cycleStart && this.#until <= now) {
+      // 0 when a pause ended too early (no Retry-After): the next cycle starts with a single probe.
+      this.#learned = this.#ok;
+      if (this.#ok > 0) this.#capacity = this.#ok;
+      this.#cycleStart = this.#until;
+      this.#started = 0;
+      this.#ok = 0;
+    }
+  }
+
+  /**
+   * Pauses begun so far (extensions of a running pause not counted), attempts sent alone as probes,
+   * the window's learnt capacity, and the end of the current pause.
+   */
+  get stats(): { pauses: number; probes: number; learned?: number; pausedUntil?: number } {
     const until = this.pausedUntil;
-    return until === undefined ? { pauses: this.#pauses } : { pauses: this.#pauses, pausedUntil: until };
+    return {
+      pauses: this.#pauses,
+      probes: this.#probes,
+      ...(this.#learned !== undefined ? { learned: this.#learned } : {}),
+      ...(until !== undefined ? { pausedUntil: until } : {}),
+    };
   }
 }
 
@@ -494,15 +579,27 @@ export async function withRetry<T>(
     for (let attempt = 1; ; attempt++) {
       // The shared pause holds every attempt, first ones included; a pause set by another caller while
       // we slept is waited out too.
-      for (let wait = coordinator?.waitMs(policy.random) ?? 0; wait > 0; wait = coordinator?.waitMs(policy.random) ?? 0) {
-        if (deadlineMs !== undefined && clock.now() - start + wait > deadlineMs) throw last ?? pauseDeadlineError(deadlineMs, wait);
-        await abortable(clock.sleep(wait, signal), signal);
+      for (;;) {
+        const wait = coordinator?.waitMs(policy.random) ?? 0;
+        if (wait > 0) {
+          if (deadlineMs !== undefined && clock.now() - start + wait > deadlineMs) throw last ?? pauseDeadlineError(deadlineMs, wait);
+          await abortable(clock.sleep(wait, signal), signal);
+        } else if (!coordinator || coordinator.tryStart()) {
+          break;
+        } else {
+          await abortable(coordinator.turn(), signal); // probing: one attempt in flight at a time
+        }
       }
       let thrown: unknown;
+      let ok = false;
       try {
-        return await fn(attemptSignal ? { attempt, signal: attemptSignal } : { attempt });
+        const result = await fn(attemptSignal ? { attempt, signal: attemptSignal } : { attempt });
+        ok = true;
+        return result;
       } catch (e) {
         thrown = e;
+      } finally {
+        coordinator?.finish(ok);
       }
       if (signal?.aborted) throw signal.reason;
       const error = thrown instanceof ClassroomApiError ? thrown : parseError(thrown);

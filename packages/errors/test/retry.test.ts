@@ -644,6 +644,7 @@ interface Storm {
   results: unknown[];
   clock: VirtualClock;
   budget: RetryBudget | undefined;
+  coordinator: RetryCoordinator | undefined;
 }
 
 async function quotaStorm(options: {
@@ -710,7 +711,7 @@ async function quotaStorm(options: {
     return out;
   });
   const results = (await clock.run(Promise.all(workers))).flat();
-  return { attempts, pauses, results, clock, budget };
+  return { attempts, pauses, results, clock, budget, coordinator: coordinator ?? budget?.coordinator };
 }
 
 describe('RetryCoordinator: the shared pause', () => {
@@ -746,7 +747,7 @@ describe('RetryCoordinator: the shared pause', () => {
     expect(coordinator.pauseUntil(6_000)).toBe(true);
     now = 2_000;
     expect(coordinator.waitMs()).toBe(4_000);
-    expect(coordinator.stats).toEqual({ pauses: 1, pausedUntil: 6_000 });
+    expect(coordinator.stats).toEqual({ pauses: 1, probes: 0, pausedUntil: 6_000 });
     expect(() => new RetryCoordinator({ resumeJitter: -1 })).toThrow(RangeError);
   });
 
@@ -842,6 +843,77 @@ describe('RetryCoordinator: the shared pause', () => {
       independent429 += count(alone);
     }
     expect(shared429).toBeLessThanOrEqual(independent429);
+  });
+});
+
+describe('RetryCoordinator: probing after a pause', () => {
+  it('after a pause, starts as many attempts as the window admitted, then one at a time until a probe succeeds', () => {
+    let now = 0;
+    const c = new RetryCoordinator({ clock: { now: () => now } });
+    for (let i = 0; i < 3; i++) expect(c.tryStart()).toBe(true);
+    for (let i = 0; i < 3; i++) c.finish(true);
+    expect(c.tryStart()).toBe(true); // no pause yet: nothing learnt, no limit
+    c.pauseUntil(1_000);
+    c.finish(false); // a late answer of the cycle: a 429
+    now = 1_000;
+    for (let i = 0; i < 3; i++) expect(c.tryStart()).toBe(true);
+    expect(c.stats.learned).toBe(3); // learnt when the pause ended: the window admitted 3
+    expect(c.tryStart()).toBe(false); // the window's learnt capacity is in flight: wait
+    for (let i = 0; i < 3; i++) c.finish(true);
+    expect(c.tryStart()).toBe(true); // the probe
+    expect(c.tryStart()).toBe(false); // one probe at a time
+    c.finish(true); // the window had room: probing ends for this cycle
+    expect(c.stats.learned).toBeUndefined();
+    expect(c.tryStart()).toBe(true);
+    expect(c.tryStart()).toBe(true);
+    expect(c.stats.probes).toBe(1);
+  });
+
+  it('a pause that ended before the window freed: the next cycle starts with one probe, then the capacity learnt before', () => {
+    let now = 0;
+    const c = new RetryCoordinator({ clock: { now: () => now } });
+    for (let i = 0; i < 4; i++) c.tryStart();
+    for (let i = 0; i < 4; i++) c.finish(true);
+    c.pauseUntil(100);
+    now = 100; // cycle 2: the window is still full
+    expect(c.tryStart()).toBe(true);
+    c.finish(false);
+    c.pauseUntil(300);
+    now = 300; // cycle 3: nothing succeeded in cycle 2, so one probe first
+    expect(c.tryStart()).toBe(true);
+    expect(c.tryStart()).toBe(false);
+    c.finish(true); // the window freed: 3 more, as cycle 1 learnt 4
+    for (let i = 0; i < 3; i++) expect(c.tryStart()).toBe(true);
+    expect(c.tryStart()).toBe(false);
+    expect(c.stats.probes).toBe(1);
+  });
+
+  it('turn() resolves when an attempt finishes', async () => {
+    const c = new RetryCoordinator({ clock: { now: () => 0 } });
+    expect(c.tryStart()).toBe(true);
+    let woke = false;
+    const waiting = c.turn().then(() => (woke = true));
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    c.finish(true);
+    await waiting;
+    expect(woke).toBe(true);
+  });
+
+  it('quota storm with Retry-After (property: 40 seeds): after the first window, one 429 per window — the probe — not one per worker', async () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = mulberry32(seed);
+      const workers = 4 + Math.floor(random() * 20);
+      const storm = await quotaStorm({
+        seed, workers, calls: 8, capacity: workers + Math.floor(random() * 30), windowMs: 1_000 * (1 + Math.floor(random() * 2)),
+        retryAfter: true, share: seed % 2 === 0 ? 'budget' : 'coordinator',
+      });
+      expect(storm.results.every((r) => r === 'ok'), `seed ${seed}`).toBe(true);
+      const refused = storm.attempts.filter((a) => a.status === 429).length;
+      const pauses = storm.coordinator?.stats.pauses ?? 0;
+      expect(refused, `seed ${seed}: ${refused} 429s, ${pauses} pauses, ${workers} workers`).toBeLessThanOrEqual(workers + pauses);
+      expect(storm.clock.pending).toBe(0);
+    }
   });
 });
 
