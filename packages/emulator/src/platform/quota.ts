@@ -152,9 +152,17 @@ function pacificDate(at: number): { year: number; month: number; day: number; of
 
 /** The Pacific day an instant falls in, as a day count since the epoch. */
 export function pacificDay(at: number): number {
+  // Days change on whole seconds, so the answer for one second holds for all of it; every request asks
+  // (for its daily meter), and formatting a date in a time zone is not cheap.
+  const second = Math.floor(at / 1000);
+  if (second === lastDay.second) return lastDay.day;
   const { year, month, day } = pacificDate(at);
-  return Date.UTC(year, month - 1, day) / 86_400_000;
+  lastDay = { second, day: Date.UTC(year, month - 1, day) / 86_400_000 };
+  return lastDay.day;
 }
+
+/** The last second {@link pacificDay} answered for, and its answer. */
+let lastDay = { second: Number.NaN, day: 0 };
 
 /** The next midnight in Pacific time after `at` (epoch ms), when Google's daily quotas reset. */
 export function nextPacificMidnight(at: number): number {
