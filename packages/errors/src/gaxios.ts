@@ -8,8 +8,8 @@ import type { ClassroomApiError } from './error.js';
 import { parseError } from './parse.js';
 import {
   planRetry,
-  RetryCoordinator,
   retryPolicy,
+  type RetryCoordinator,
   systemClock,
   type RetryBudget,
   type RetryClock,
@@ -51,9 +51,9 @@ export interface GaxiosRetryOptions
   /** Shared budget; deny → gaxios throws. Count calls with {@link budgetAdapter}, or retries will live on the floor. */
   budget?: RetryBudget;
   /**
-   * Shared pause [`budget.coordinator`, else a new one per config, shared by every call of the client
-   * it is given to]. Retries wait for it here; first attempts wait for it only through
-   * {@link budgetAdapter} or {@link pauseAdapter} (a RetryConfig sees no request before its first failure).
+   * Shared pause [`budget.coordinator`, else none]. Retries wait for it here; first attempts wait for
+   * it, and probing works, only through {@link budgetAdapter} or {@link pauseAdapter} (a RetryConfig sees
+   * no request before its first failure), so give the client the adapter too.
    */
   coordinator?: RetryCoordinator;
   /**
@@ -102,7 +102,9 @@ interface Pending {
 /**
  * A gaxios `RetryConfig` that gives googleapis clients the same policy as {@link withRetry}, without
  * wrapping each call: the {@link decide} decision, full-jitter backoff, Retry-After, the deadline, the
- * budget. Pass it to the client or to one call:
+ * budget, the shared pause of a {@link RetryCoordinator} (the budget's or the one given; first attempts
+ * and probing need {@link budgetAdapter} or {@link pauseAdapter}). Pass it to the
+ * client or to one call:
  *
  * ```ts
  * const classroom = google.classroom({ version: 'v1', auth, retryConfig: retryConfig() });
@@ -154,8 +156,8 @@ interface Pending {
 export function retryConfig(options: GaxiosRetryOptions = {}): ClassroomRetryConfig {
   const clock = options.clock ?? systemClock;
   const { onRetry, shouldRetry, ...given } = options;
-  const coordinator = given.coordinator ?? given.budget?.coordinator ?? new RetryCoordinator({ clock });
-  const rest = { ...given, coordinator };
+  const coordinator = given.coordinator ?? given.budget?.coordinator;
+  const rest = coordinator ? { ...given, coordinator } : given;
   const backoff = retryPolicy(rest, clock).backoff;
   // The error object is the one thread through shouldRetry → retryBackoff → onRetryAttempt.
   const pending = new WeakMap<object, Pending>();
@@ -167,7 +169,7 @@ export function retryConfig(options: GaxiosRetryOptions = {}): ClassroomRetryCon
     const signal = err.config?.timeout ? undefined : (err.config?.signal ?? undefined);
     await clock.sleep(state.delayMs, signal);
     // Another caller may have lengthened the shared pause while we slept.
-    for (let wait = coordinator.waitMs(options.random); wait > 0; wait = coordinator.waitMs(options.random)) {
+    for (let wait = coordinator?.waitMs(options.random) ?? 0; wait > 0; wait = coordinator?.waitMs(options.random) ?? 0) {
       await clock.sleep(wait, signal);
     }
   };

@@ -956,19 +956,28 @@ describe('RetryBudget: quota rejections are paced, not budgeted', () => {
 });
 
 describe('withRetry: quota errors without Retry-After back off longer', () => {
-  it(`makes ${QUOTA_MAX_ATTEMPTS} attempts (from a 1 s base without Retry-After) by default; 5 for other failures; maxAttempts still rules (property: 100 seeds)`, async () => {
+  it(`makes ${QUOTA_MAX_ATTEMPTS} attempts (from a 1 s base when the pause is shared) by default; 5 for other failures; maxAttempts still rules (property: 100 seeds)`, async () => {
+    let above500 = 0;
     for (let seed = 1; seed <= 100; seed++) {
       const clock = new VirtualClock();
-      const retries: RetryInfo[] = [];
-      let calls = 0;
       const quota = seed % 2 === 0 ? 'ProjectRateLimitExceeded' : 'UserRateLimitExceeded';
-      await clock
-        .run(withRetry(async () => (calls++, Promise.reject(wireError(quota))), { clock, random: mulberry32(seed), onRetry: (i) => void retries.push(i) }))
-        .catch(() => undefined);
-      expect(calls).toBe(QUOTA_MAX_ATTEMPTS);
-      retries.forEach((r) => expect(r.delayMs).toBeLessThanOrEqual(backoffCeiling(r.attempt, { baseMs: 1_000 })));
-      // The 1 s base shows: the draws are not all under the 500 ms base's ceilings.
-      calls = 0;
+      for (const shared of [true, false]) {
+        const retries: RetryInfo[] = [];
+        let tries = 0;
+        const coordinator = shared ? new RetryCoordinator({ clock }) : undefined;
+        await clock
+          .run(
+            withRetry(async () => (tries++, Promise.reject(wireError(quota))), {
+              clock, random: mulberry32(seed), ...(coordinator ? { coordinator } : {}), onRetry: (i) => void retries.push(i),
+            }),
+          )
+          .catch(() => undefined);
+        expect(tries).toBe(QUOTA_MAX_ATTEMPTS);
+        const baseMs = shared ? 1_000 : 500;
+        retries.forEach((r) => expect(r.decision.action === 'retry' && r.decision.delayMs).toBeLessThanOrEqual(backoffCeiling(r.attempt, { baseMs })));
+        if (shared) above500 += retries.filter((r) => r.decision.action === 'retry' && r.decision.delayMs > backoffCeiling(r.attempt, { baseMs: 500 })).length;
+      }
+      let calls = 0;
       await clock.run(withRetry(async () => (calls++, Promise.reject(wireError('UNAVAILABLE'))), { clock, random: mulberry32(seed) })).catch(() => undefined);
       expect(calls).toBe(5);
       calls = 0;
@@ -981,5 +990,6 @@ describe('withRetry: quota errors without Retry-After back off longer', () => {
       await clock.run(withRetry(async () => (calls++, Promise.reject(withRetryAfter(wireError('UNAVAILABLE'), 100))), { clock })).catch(() => undefined);
       expect(calls).toBe(5);
     }
+    expect(above500).toBeGreaterThan(100); // the 1 s base shows: about half the shared draws pass the 500 ms ceilings
   });
 });
