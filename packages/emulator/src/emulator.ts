@@ -80,10 +80,7 @@ const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const store = await Store.open(options.store ?? { kind: 'sqlite' });
   const clock = new VirtualClock();
-  if (options.frozenAt !== undefined) {
-    clock.set(options.frozenAt);
-    clock.freeze(true);
-  }
+  if (options.frozenAt !== undefined) clock.freezeAt(options.frozenAt);
   const env = new Env(store, clock, new IdSource(options.seed), silent, options.limits);
   let publicUrl = '';
   const platform = new Platform(env, {
@@ -95,10 +92,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const reset = async ({ demo = false }: { demo?: boolean } = {}) => {
     await store.transaction((repos) => repos.state.wipe());
     await env.resetSettings();
-    if (options.frozenAt !== undefined) {
-      clock.set(options.frozenAt);
-      clock.freeze(true);
-    }
+    if (options.frozenAt !== undefined) clock.freezeAt(options.frozenAt);
     await platform.reset();
     if (demo) await seedDemo(env);
   };

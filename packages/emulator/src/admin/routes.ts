@@ -445,8 +445,13 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
     endpoint<{ now?: string; frozen?: boolean }>({
       method: 'POST', path: '/clock', returns: CLOCK_VIEW, tag: 'platform', body: CLOCK_SET, summary: 'Sets and/or freezes the virtual clock.', response: '{now, frozen}',
       handle: async ({ body }) => {
-        if (body.now !== undefined) env.clock.set(parseTime(body.now, 'now'));
-        if (body.frozen !== undefined) env.clock.freeze(body.frozen);
+        const at = body.now !== undefined ? parseTime(body.now, 'now') : undefined;
+        // Freezing at a given time is one step, so the wall clock cannot tick between set and freeze.
+        if (at !== undefined && body.frozen === true) env.clock.freezeAt(at);
+        else {
+          if (at !== undefined) env.clock.set(at);
+          if (body.frozen !== undefined) env.clock.freeze(body.frozen);
+        }
         await env.saveClock();
         return clockView();
       },
@@ -533,8 +538,11 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
         }
         await env.resetSettings();
         if (body.limits) await env.setLimits(body.limits);
-        if (at !== undefined) env.clock.set(at);
-        if (body.clock?.frozen) env.clock.freeze(true);
+        if (at !== undefined && body.clock?.frozen) env.clock.freezeAt(at);
+        else {
+          if (at !== undefined) env.clock.set(at);
+          if (body.clock?.frozen) env.clock.freeze(true);
+        }
         await env.saveClock();
         return { imported: Object.fromEntries(Object.entries(body.tables).map(([name, rows]) => [name, rows.length])) };
       },

@@ -29,6 +29,12 @@ export class VirtualClock {
     return this.now();
   }
 
+  /** Stops the clock at exactly `epochMs`, in one step (no wall-clock tick can slip in between). */
+  freezeAt(epochMs: number): number {
+    this.frozenAt = epochMs;
+    return epochMs;
+  }
+
   /** Stops (true) or restarts (false) the clock at its current reading. */
   freeze(frozen: boolean): void {
     if (frozen && this.frozenAt === undefined) this.frozenAt = this.now();
