@@ -12,16 +12,26 @@ const dist = new URL('../../packages/emulator/dist/', import.meta.url);
 const { createEmulator } = await import(new URL('index.js', dist).href);
 const importedMs = performance.now() - started;
 
-// Count SQL statements (for "statements per request"): better-sqlite3 prepares each one, pg sends each
-// one through Client#query. The same module instances the emulator loads, patched before it opens a store.
+// Count SQL statements run (for "statements per request"): every better-sqlite3 statement is counted
+// each time it executes (the emulator reuses prepared statements, so counting prepares would undercount),
+// and pg sends each one through Client#query. The same module instances the emulator loads, patched
+// before it opens a store.
 const sql = { statements: 0 };
 const requireFromEmulator = createRequire(new URL('../package.json', dist));
 try {
   const Database = requireFromEmulator('better-sqlite3');
   const prepare = Database.prototype.prepare;
   Database.prototype.prepare = function (...args) {
-    sql.statements++;
-    return prepare.apply(this, args);
+    const statement = prepare.apply(this, args);
+    for (const run of ['all', 'get', 'run', 'iterate']) {
+      const original = statement[run];
+      if (typeof original !== 'function') continue;
+      statement[run] = function (...params) {
+        sql.statements++;
+        return original.apply(this, params);
+      };
+    }
+    return statement;
   };
 } catch {
   // not installed
