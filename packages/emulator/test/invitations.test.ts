@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/platform/limits.js';
-import { failure, person, startEmulator, STORES, wireBody, type Person } from './helpers/harness.js';
+import { failure, invalid, person, type Person, startEmulator, STORES, wireBody } from './helpers/harness.js';
 
 const DOMAIN = 'invitations.example';
 
@@ -113,15 +113,7 @@ describe.each(STORES)('invitations on $name', ({ options }) => {
     const kid = await newPerson('kid');
     const { body } = await failure(owner.api.invitations.create({ requestBody: { courseId: id, userId: kid.id } }));
     const message = 'role must be STUDENT, TEACHER or OWNER.';
-    expect(body).toEqual({
-      error: {
-        code: 400,
-        message,
-        errors: [{ message, domain: 'global', reason: 'invalid' }],
-        status: 'INVALID_ARGUMENT',
-        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'invitation.role', description: message }] }],
-      },
-    });
+    expect(body).toEqual(invalid(message, 'invitation.role'));
   });
 
   it('IneligibleOwner: ownership can only be offered to a teacher of the course', async () => {
@@ -256,15 +248,7 @@ describe.each(STORES)('invitations on $name', ({ options }) => {
     const { owner, co, id } = await newCourse();
     const missing = await failure(owner.api.invitations.list({}));
     const message = 'Name a user (userId) or a course (courseId), or both.';
-    expect(missing.body).toEqual({
-      error: {
-        code: 400,
-        message,
-        errors: [{ message, domain: 'global', reason: 'invalid' }],
-        status: 'INVALID_ARGUMENT',
-        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'user_id', description: message }] }],
-      },
-    });
+    expect(missing.body).toEqual(invalid(message, 'user_id'));
 
     const kids: Person[] = [];
     for (let i = 0; i < 5; i++) kids.push(await newPerson('list'));

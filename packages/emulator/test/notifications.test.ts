@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, person, startEmulator, STORES, type Person } from './helpers/harness.js';
+import { failure, invalid, person, type Person, startEmulator, STORES } from './helpers/harness.js';
 import { isolatedStore } from './helpers/own-database.js';
 
 const DOMAIN = 'notifications.example';
@@ -204,14 +204,6 @@ describe.each(STORES)('notifications on $name', ({ name }) => {
   it('rejects a bad topic configuration with the field named', async () => {
     const error = (await emulator.admin.putTopic(PUSHED, { pushEndpoint: 'ftp://example.com/x' }).catch((e: unknown) => e)) as { body?: unknown };
     const message = '"ftp://example.com/x" is not an http(s) URL.';
-    expect(error.body).toEqual({
-      error: {
-        code: 400,
-        message,
-        errors: [{ message, domain: 'global', reason: 'invalid' }],
-        status: 'INVALID_ARGUMENT',
-        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'pushEndpoint', description: message }] }],
-      },
-    });
+    expect(error.body).toEqual(invalid(message, 'pushEndpoint'));
   });
 });

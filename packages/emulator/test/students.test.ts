@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/platform/limits.js';
-import { failure, officialClient, person, startEmulator, STORES, wireBody, type Person } from './helpers/harness.js';
+import { failure, invalid, officialClient, person, type Person, startEmulator, STORES, wireBody } from './helpers/harness.js';
 
 const DOMAIN = 'students.example';
 
@@ -118,15 +118,7 @@ describe.each(STORES)('courses.students on $name', ({ options }) => {
     const { status, body } = await failure(admin.api.courses.students.create({ courseId: course.id!, requestBody: {} }));
     expect(status).toBe(400);
     const message = 'userId must name the user: a numeric id, an email address or "me".';
-    expect(body).toEqual({
-      error: {
-        code: 400,
-        message,
-        errors: [{ message, domain: 'global', reason: 'invalid' }],
-        status: 'INVALID_ARGUMENT',
-        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'student.user_id', description: message }] }],
-      },
-    });
+    expect(body).toEqual(invalid(message, 'student.user_id'));
   });
 
   it('FAILED_PRECONDITION for a disabled account', async () => {
