@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseYaml } from './yaml.js';
 import type { Env } from '../env.js';
 import { ApiFailure, invalidArgument } from '../failure.js';
-import { DEFAULT_PROJECT, domainOf } from '../identity/accounts.js';
+import { DEFAULT_PROJECT, domainOf, type UserInput } from '../identity/accounts.js';
 import { allScopes, normalizeScope } from '../identity/scopes.js';
 import type { Repos } from '../store/repos.js';
 import type {
@@ -17,7 +17,6 @@ import type {
   ProjectRow,
   TokenRow,
   UserRow,
-  UserState,
 } from '../store/schema.js';
 
 /**
@@ -53,20 +52,8 @@ export interface FixtureDomain {
   apiEnabled?: boolean;
 }
 
-/** A user; the domain comes from the address and is created when new. */
-export interface FixtureUser {
-  email: string;
-  id?: string;
-  name?: string | { givenName?: string; familyName?: string };
-  admin?: boolean;
-  canCreateCourses?: boolean;
-  classroomEnabled?: boolean;
-  apiEnabled?: boolean;
-  state?: UserState;
-  /** Groups the user belongs to outside Classroom (each course membership adds one). */
-  groupMemberships?: number;
-  verifiedTeacher?: boolean;
-}
+/** A user; the domain comes from the address and is created when new (the admin API's user shape). */
+export type FixtureUser = UserInput;
 
 /** A Cloud project. */
 export interface FixtureProject {
