@@ -1,22 +1,18 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BENCH_DIR,
+  benchStores,
   EMULATOR_DIST,
-  PG_URL,
-  dropSchema,
   fmt,
   freePort,
   median,
   percentile,
-  postgresReachable,
   sleep,
   spawnJson,
   table,
   targetsTable,
-  uniqueSchema,
   type CaseContext,
   type CaseResult,
   type Target,
@@ -221,28 +217,8 @@ export async function startup(ctx: CaseContext): Promise<CaseResult> {
   }
 
   // Reset, per store.
-  const stores: { name: string; config: Record<string, unknown>; cleanup?: () => Promise<void> }[] = [
-    { name: 'SQLite (memory)', config: { store: 'memory' } },
-  ];
-  if (!ctx.quick) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'bench-reset-'));
-    stores.push({
-      name: 'SQLite (file)',
-      config: { store: 'file', dataDir },
-      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
-    });
-  }
-  const pg = ctx.quick
-    ? ({ ok: false, reason: 'quick mode: SQLite in memory only' } as const)
-    : await postgresReachable();
-  const schema = uniqueSchema('rs');
-  if (pg.ok)
-    stores.push({
-      name: 'PostgreSQL',
-      config: { store: 'postgres', pgUrl: PG_URL, schema },
-      cleanup: () => dropSchema(schema),
-    });
-  else notes.push(`PostgreSQL skipped: ${pg.reason}`);
+  const { stores, skipped } = await benchStores(ctx, 'rs');
+  if (skipped) notes.push(`PostgreSQL skipped: ${skipped}`);
 
   const resetRows: (string | number)[][] = [];
   for (const store of stores) {

@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderSvg, chartConfig } from '../lib/chart.js';
 import {
   BENCH_DIR,
-  PG_URL,
-  dropSchema,
+  benchStores,
   fmt,
   fmtInt,
-  postgresReachable,
   spawnJson,
   table,
   targetsTable,
-  uniqueSchema,
   type CaseContext,
   type CaseResult,
   type Target,
@@ -101,37 +96,17 @@ export async function throughput(ctx: CaseContext): Promise<CaseResult> {
   const duration = ctx.quick ? 1 : 5;
   const warmup = ctx.quick ? 0 : 2;
   const connections = 10;
-  const stores: { name: string; config: () => Record<string, unknown>; cleanup?: () => Promise<void> }[] = [];
   const notes: string[] = [];
-
-  stores.push({ name: 'SQLite (memory)', config: () => ({ store: 'memory' }) });
-  if (!ctx.quick) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
-    stores.push({
-      name: 'SQLite (file)',
-      config: () => ({ store: 'file', dataDir }),
-      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
-    });
-  }
-  const pg = ctx.quick
-    ? ({ ok: false, reason: 'quick mode: SQLite in memory only' } as const)
-    : await postgresReachable();
-  const schema = uniqueSchema('tp');
-  if (pg.ok)
-    stores.push({
-      name: 'PostgreSQL',
-      config: () => ({ store: 'postgres', pgUrl: PG_URL, schema }),
-      cleanup: () => dropSchema(schema),
-    });
-  else {
-    notes.push(`PostgreSQL skipped: ${pg.reason}`);
-    ctx.log(`[throughput] PostgreSQL skipped: ${pg.reason}`);
+  const { stores, skipped } = await benchStores(ctx, 'tp');
+  if (skipped) {
+    notes.push(`PostgreSQL skipped: ${skipped}`);
+    ctx.log(`[throughput] PostgreSQL skipped: ${skipped}`);
   }
 
   const rows: Row[] = [];
   for (const store of stores) {
     ctx.log(`[throughput] ${store.name}: starting emulator, seeding a 30-student course`);
-    const emulator = spawnJson(EMULATOR, { ...store.config(), seed: 7 });
+    const emulator = spawnJson(EMULATOR, { ...store.config, seed: 7 });
     let bare: ReturnType<typeof spawnJson> | undefined;
     try {
       const { url } = await emulator.next<{ url: string }>((m) => m.ready === true, 60_000);

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -295,4 +296,32 @@ export async function dropSchema(schema: string): Promise<void> {
   } catch {
     // best effort
   }
+}
+
+/** A store an emulator child process is started on, with what removes its leftovers. */
+export interface BenchStore {
+  name: string;
+  /** Options for bench/servers/emulator.mjs. */
+  config: Record<string, unknown>;
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * The stores a case runs on: SQLite in memory always; in full runs also SQLite in a file and
+ * PostgreSQL when a server answers. `skipped` says why PostgreSQL is not in the list.
+ */
+export async function benchStores(ctx: CaseContext, tag: string): Promise<{ stores: BenchStore[]; skipped?: string }> {
+  const stores: BenchStore[] = [{ name: 'SQLite (memory)', config: { store: 'memory' } }];
+  if (ctx.quick) return { stores, skipped: 'quick mode: SQLite in memory only' };
+  const dataDir = mkdtempSync(join(tmpdir(), `bench-${tag}-`));
+  stores.push({
+    name: 'SQLite (file)',
+    config: { store: 'file', dataDir },
+    cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+  });
+  const pg = await postgresReachable();
+  if (!pg.ok) return { stores, skipped: pg.reason };
+  const schema = uniqueSchema(tag);
+  stores.push({ name: 'PostgreSQL', config: { store: 'postgres', pgUrl: PG_URL, schema }, cleanup: () => dropSchema(schema) });
+  return { stores };
 }
