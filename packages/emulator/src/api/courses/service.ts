@@ -79,6 +79,7 @@ export async function createCourse(env: Env, caller: Caller, input: CourseInput)
       description_heading: text(input, 'descriptionHeading') ?? null,
       description: text(input, 'description') ?? null,
       room: text(input, 'room') ?? null,
+      subject: text(input, 'subject') ?? null,
       owner_id: owner.id,
       course_state: state,
       enrollment_code: env.ids.text(7),
