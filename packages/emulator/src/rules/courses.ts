@@ -2,6 +2,31 @@ import type { Limits } from '../platform/limits.js';
 import type { CourseRow, UserRow } from '../store/schema.js';
 import { violation, type Verdict } from './violation.js';
 
+/** The text fields of a Course and their longest allowed length, in characters (schemas.Course). */
+export const COURSE_TEXT_LIMITS = [
+  ['name', 'course.name', 750],
+  ['section', 'course.section', 2800],
+  ['descriptionHeading', 'course.description_heading', 3600],
+  ['description', 'course.description', 30000],
+  ['room', 'course.room', 650],
+] as const;
+
+/**
+ * Checks the lengths the Course schema gives its text fields. Only fields present in `input` are
+ * checked; characters are counted as code points.
+ */
+export function checkCourseTexts(input: Readonly<Record<string, unknown>>): Verdict {
+  for (const [field, path, max] of COURSE_TEXT_LIMITS) {
+    const value = input[field];
+    if (typeof value === 'string' && [...value].length > max) {
+      return violation('INVALID_ARGUMENT', `The course ${field} is longer than ${max} characters.`, {
+        fieldViolations: [{ field: path, description: `The course ${field} is longer than ${max} characters.` }],
+      });
+    }
+  }
+  return undefined;
+}
+
 /** Course states in which nothing but the state itself may change. */
 const FROZEN_STATES = new Set(['ARCHIVED', 'DECLINED', 'SUSPENDED']);
 

@@ -10,11 +10,11 @@ export interface Guardian {
 }
 
 /** Maps a guardian link (and the guardian's account) to the resource. */
-export function toGuardian(row: GuardianRow, guardian: UserRow, options: { showEmail: boolean }): Guardian {
+export function toGuardian(row: GuardianRow, guardian: UserRow, options: { showEmail: boolean; showPhoto: boolean }): Guardian {
   return {
     studentId: row.student_id,
     guardianId: row.guardian_id,
-    guardianProfile: toUserProfile(guardian, { showEmail: options.showEmail }),
+    guardianProfile: toUserProfile(guardian, { showEmail: options.showEmail, showPhoto: options.showPhoto }),
     invitedEmailAddress: row.invited_email,
   };
 }
