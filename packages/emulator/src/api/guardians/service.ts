@@ -13,9 +13,11 @@ async function present(repos: Repos, caller: Caller, rows: GuardianRow[]): Promi
   const users = await repos.users.byIds(rows.map((r) => r.guardian_id));
   const showEmail = seesEmails(caller.scopes);
   const showPhoto = seesPhotos(caller.scopes);
+  // The invited address is only visible to domain administrators, who only ever see their own domain's students.
+  const showInvitedEmail = caller.user.is_admin === 1;
   return rows.flatMap((row) => {
     const guardian = users.get(row.guardian_id);
-    return guardian ? [toGuardian(row, guardian, { showEmail, showPhoto })] : [];
+    return guardian ? [toGuardian(row, guardian, { showEmail, showPhoto, showInvitedEmail })] : [];
   });
 }
 
