@@ -88,4 +88,47 @@ describe.each(STORES)('documented rules of the core surface on $name', ({ option
     const teachers = await officialClient(emulator, without.accessToken).courses.teachers.list({ courseId });
     for (const teacher of teachers.data.teachers ?? []) expect(teacher.profile).not.toHaveProperty('photoUrl');
   });
+  it('teacherFolder and enrollmentCode show to teachers and admins, never to students', async () => {
+    const student = s.students[0]!;
+    const teacherView = (await s.teacher.api.courses.get({ id: courseId })).data;
+    expect(teacherView.teacherFolder?.id).toMatch(/^0B/);
+    expect(teacherView.enrollmentCode).toMatch(/^\w+$/);
+    expect((await s.admin.api.courses.get({ id: courseId })).data.teacherFolder).toEqual(teacherView.teacherFolder);
+    const studentView = (await student.api.courses.get({ id: courseId })).data;
+    expect(studentView).not.toHaveProperty('teacherFolder');
+    expect(studentView).not.toHaveProperty('enrollmentCode');
+  });
+
+  it('grades are rounded to two decimals; a negative grade is INVALID_ARGUMENT', async () => {
+    const { data: work } = await s.teacher.api.courses.courseWork.create({ courseId, requestBody: { title: 'Quiz', workType: 'ASSIGNMENT', maxPoints: 10, state: 'PUBLISHED' } });
+    const subs = s.teacher.api.courses.courseWork.studentSubmissions;
+    const { data: list } = await subs.list({ courseId, courseWorkId: work.id! });
+    const id = list.studentSubmissions![0]!.id!;
+    const { data } = await subs.patch({ courseId, courseWorkId: work.id!, id, updateMask: 'draftGrade,assignedGrade', requestBody: { draftGrade: 7.234, assignedGrade: 7.235 } });
+    expect(data).toMatchObject({ draftGrade: 7.23, assignedGrade: 7.24 });
+    const negative = await failure(subs.patch({ courseId, courseWorkId: work.id!, id, updateMask: 'assignedGrade', requestBody: { assignedGrade: -0.5 } }));
+    expect(negative.status).toBe(400);
+    expect((await subs.get({ courseId, courseWorkId: work.id!, id })).data.assignedGrade).toBe(7.24);
+  });
+  it('classwork lengths and field combinations the schemas state are INVALID_ARGUMENT and create nothing', async () => {
+    const work = s.teacher.api.courses.courseWork;
+    const bad = async (promise: Promise<unknown>, message: string) => {
+      const { status, body } = await failure(promise);
+      expect(status).toBe(400);
+      expect(body.error).toMatchObject({ status: 'INVALID_ARGUMENT', message });
+    };
+    const before = (await work.list({ courseId, courseWorkStates: ['DRAFT', 'PUBLISHED'] })).data.courseWork?.length ?? 0;
+    await bad(work.create({ courseId, requestBody: { title: 't'.repeat(3001), workType: 'ASSIGNMENT' } }), 'The title is longer than 3000 characters.');
+    await bad(
+      work.create({ courseId, requestBody: { title: 'Pick', workType: 'ASSIGNMENT', multipleChoiceQuestion: { choices: ['a', 'b'] } } }),
+      'multipleChoiceQuestion is only for MULTIPLE_CHOICE_QUESTION work.',
+    );
+    await bad(s.teacher.api.courses.announcements.create({ courseId, requestBody: { text: 'a'.repeat(30001) } }), 'The text is longer than 30000 characters.');
+    expect((await work.list({ courseId, courseWorkStates: ['DRAFT', 'PUBLISHED'] })).data.courseWork?.length ?? 0).toBe(before);
+    const { data } = await work.create({ courseId, requestBody: { title: 'Assigned', workType: 'ASSIGNMENT' } });
+    await bad(
+      work.modifyAssignees({ courseId, id: data.id!, requestBody: { assigneeMode: 'ALL_STUDENTS', modifyIndividualStudentsOptions: { addStudentIds: [s.students[0]!.id] } } }),
+      'Individual students can only be changed with INDIVIDUAL_STUDENTS.',
+    );
+  });
 });
