@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkGroupCandidate, checkGroupLimit, checkGroupMemberLimit, checkGroupReader, checkGroupTitle, checkGroupWriter } from '../src/rules/student-groups.js';
 import { course, enrol, school, type School } from './helpers/classwork-fixtures.js';
-import { denied, failure, invalid, notFound, person, startEmulator, STORES, wire, type Person } from './helpers/harness.js';
+import { adminFailure, denied, failure, invalid, notFound, officialClient, person, startEmulator, STORES, wire, type Person } from './helpers/harness.js';
 
 const failedPrecondition = (message: string) => wire(400, 'FAILED_PRECONDITION', 'failedPrecondition', message);
 const alreadyExists = (message: string) => wire(409, 'ALREADY_EXISTS', 'duplicate', message);
@@ -153,7 +153,6 @@ describe.each(STORES)('courses.studentGroups on $name', ({ options }) => {
 
   it('needs classroom.rosters to write; classroom.rosters.readonly reads', async () => {
     const { accessToken } = await emulator.admin.mintToken({ user: s.teacher.email, scopes: ['classroom.rosters.readonly'] });
-    const { officialClient } = await import('./helpers/harness.js');
     const readonly = officialClient(emulator, accessToken);
     expect((await readonly.courses.studentGroups.list({ courseId })).status).toBe(200);
     const write = await failure(readonly.courses.studentGroups.create({ courseId, requestBody: { title: 'No' } }));
@@ -219,5 +218,60 @@ describe.each(STORES)('courses.studentGroups on $name', ({ options }) => {
     const state = await emulator.admin.exportState();
     expect((state.tables.student_groups as { course_id: string }[]).filter((g) => g.course_id === c)).toEqual([]);
     expect((state.tables.student_group_members as { course_id: string }[]).filter((m) => m.course_id === c)).toEqual([]);
+  });
+});
+
+describe.each(STORES)('student groups in fixtures and state exports on $name', ({ options }) => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  const D = 'group-fixtures.example';
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ store: options() });
+  });
+  afterAll(() => emulator.close());
+
+  const FIXTURE = {
+    users: [{ email: `t@${D}`, verifiedTeacher: true }, { email: `s1@${D}` }, { email: `s2@${D}` }],
+    tokens: [{ user: `t@${D}`, token: 'group-fixture-teacher' }],
+    courses: [
+      {
+        key: 'art',
+        name: 'Art',
+        subject: 'Arts',
+        owner: `t@${D}`,
+        students: [`s1@${D}`, `s2@${D}`],
+        studentGroups: [{ id: '880000000001', title: 'Painters', students: [`s1@${D}`, `s2@${D}`] }, { title: 'Sculptors' }],
+      },
+    ],
+  };
+
+  it('a fixture carries a course subject and its student groups; members must be students of the course', async () => {
+    const bad = await adminFailure(
+      emulator.admin.loadFixture({ ...FIXTURE, courses: [{ ...FIXTURE.courses[0]!, studentGroups: [{ title: 'X', students: [`t@${D}`] }] }] }),
+    );
+    expect(bad.body).toEqual(invalid(`Invalid fixture: courses[0].studentGroups[0].students[0]: t@${D} is not a student of the course.`, 'courses[0].studentGroups[0].students[0]'));
+
+    const summary = await emulator.admin.loadFixture(FIXTURE);
+    expect(summary).toMatchObject({ courses: 1, studentGroups: 2, studentGroupMembers: 2 });
+    const api = officialClient(emulator, 'group-fixture-teacher');
+    const courseId = summary.courseIds.art!;
+    expect((await api.courses.get({ id: courseId })).data.subject).toBe('Arts');
+    const { data } = await api.courses.studentGroups.list({ courseId });
+    expect(data.studentGroups?.map((g) => g.title).sort()).toEqual(['Painters', 'Sculptors']);
+    const members = await api.courses.studentGroups.studentGroupMembers.list({ courseId, studentGroupId: '880000000001' });
+    expect(members.data.studentGroupMembers).toHaveLength(2);
+
+    const taken = await adminFailure(emulator.admin.loadFixture({ courses: [{ key: 'x', name: 'X', owner: `t@${D}`, studentGroups: [{ id: '880000000001', title: 'Again' }] }] }));
+    expect(taken.body).toEqual(invalid('Invalid fixture: courses[0].studentGroups[0].id: the student group id 880000000001 is already taken.', 'courses[0].studentGroups[0].id'));
+  });
+
+  it('a state export and import carry groups and members', async () => {
+    const state = await emulator.admin.exportState();
+    expect(state.tables.student_groups).toHaveLength(2);
+    expect(state.tables.student_group_members).toHaveLength(2);
+    await emulator.admin.importState(state);
+    const again = await emulator.admin.exportState();
+    expect(again.tables.student_groups).toEqual(state.tables.student_groups);
+    expect(again.tables.student_group_members).toEqual(state.tables.student_group_members);
   });
 });
