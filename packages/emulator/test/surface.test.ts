@@ -11,11 +11,22 @@ const SHIPPED = new URL('../discovery/classroom.v1.discovery.json', import.meta.
 const dir = mkdtempSync(join(tmpdir(), 'surface-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The parts of the discovery document these tests change. */
+interface Doc {
+  resources: {
+    courses: {
+      methods: Record<string, { httpMethod: string; path: string; parameters: Record<string, unknown> }>;
+      resources: Record<string, unknown>;
+    };
+  };
+  schemas: Record<string, { properties: Record<string, { $ref?: string }> }>;
+}
+
 /** Runs the check, optionally on a changed copy of the shipped document. */
-async function check(change?: (doc: Record<string, any>) => void): Promise<{ code: number; out: string }> {
+async function check(change?: (doc: Doc) => void): Promise<{ code: number; out: string }> {
   const args = [SCRIPT];
   if (change) {
-    const doc = JSON.parse(readFileSync(SHIPPED, 'utf8')) as Record<string, any>;
+    const doc = JSON.parse(readFileSync(SHIPPED, 'utf8')) as Doc;
     change(doc);
     const file = join(dir, `doc-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, JSON.stringify(doc));
@@ -41,7 +52,7 @@ describe('scripts/check-surface.mjs: the shipped discovery document against @goo
     const { code, out } = await check((doc) => {
       delete doc.resources.courses.resources.studentGroups;
       delete doc.schemas.StudentGroup;
-      delete doc.schemas.Course.properties.subject;
+      delete doc.schemas.Course!.properties.subject;
     });
     expect(code).toBe(1);
     expect(out).toContain('method courses.studentgroups.create (POST v1/courses/{courseId}/studentGroups): in the client, not in the document');
@@ -51,10 +62,10 @@ describe('scripts/check-surface.mjs: the shipped discovery document against @goo
 
   it('fails when a path, a verb, a parameter or a field type disagrees', async () => {
     const { code, out } = await check((doc) => {
-      doc.resources.courses.methods.patch.httpMethod = 'PUT';
-      doc.resources.courses.methods.get.path = 'v1/courses/{courseId}';
-      delete doc.resources.courses.methods.list.parameters.teacherId;
-      doc.schemas.Course.properties.gradebookSettings.$ref = 'GradingPeriodSettings';
+      doc.resources.courses.methods.patch!.httpMethod = 'PUT';
+      doc.resources.courses.methods.get!.path = 'v1/courses/{courseId}';
+      delete doc.resources.courses.methods.list!.parameters.teacherId;
+      doc.schemas.Course!.properties.gradebookSettings!.$ref = 'GradingPeriodSettings';
     });
     expect(code).toBe(1);
     expect(out).toContain('method classroom.courses.patch: PUT in the document, PATCH in the client');
