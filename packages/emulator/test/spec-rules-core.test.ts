@@ -131,4 +131,15 @@ describe.each(STORES)('documented rules of the core surface on $name', ({ option
       'Individual students can only be changed with INDIVIDUAL_STUDENTS.',
     );
   });
+  it('grading periods of a course need distinct titles', async () => {
+    await emulator.admin.updateUser(s.teacher.email, { verifiedTeacher: true });
+    const period = (title: string, month: number) => ({ title, startDate: { year: 2027, month, day: 1 }, endDate: { year: 2027, month, day: 20 } });
+    const { body } = await failure(
+      s.teacher.api.courses.updateGradingPeriodSettings({ courseId, updateMask: 'gradingPeriods', requestBody: { gradingPeriods: [period('Term', 1), period(' Term ', 3)] } }),
+    );
+    expect(body).toEqual(invalid('Grading period 2 repeats the title "Term".', 'grading_periods[1].title'));
+    expect((await s.teacher.api.courses.getGradingPeriodSettings({ courseId })).data).toEqual({});
+    const ok = await s.teacher.api.courses.updateGradingPeriodSettings({ courseId, updateMask: 'gradingPeriods', requestBody: { gradingPeriods: [period('Term 1', 1), period('Term 2', 3)] } });
+    expect(ok.data.gradingPeriods?.map((p) => p.title)).toEqual(['Term 1', 'Term 2']);
+  });
 });

@@ -279,6 +279,8 @@ const dateKey = (d: Required<PeriodDate>) => d.year * 10_000 + d.month * 100 + d
 export function checkGradingPeriods(periods: readonly PeriodInput[], knownIds: ReadonlySet<string>): Verdict {
   let previousEnd = 0;
   const seen = new Set<string>();
+  // "Each grading period must have a unique title within a course."
+  const titles = new Set<string>();
   for (const [i, period] of periods.entries()) {
     const at = `grading_periods[${i}]`;
     const bad = (field: string, message: string) =>
@@ -289,6 +291,8 @@ export function checkGradingPeriods(periods: readonly PeriodInput[], knownIds: R
       seen.add(period.id);
     }
     if (!period.title || period.title.trim() === '') return bad('.title', `Grading period ${i + 1} needs a title.`);
+    if (titles.has(period.title.trim())) return bad('.title', `Grading period ${i + 1} repeats the title "${period.title.trim()}".`);
+    titles.add(period.title.trim());
     if (!validDate(period.startDate)) return bad('.start_date', `Grading period ${i + 1} needs a valid start date.`);
     if (!validDate(period.endDate)) return bad('.end_date', `Grading period ${i + 1} needs a valid end date.`);
     const start = dateKey(period.startDate);
