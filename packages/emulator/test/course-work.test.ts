@@ -110,7 +110,7 @@ describe.each(STORES)('courses.courseWork on $name', ({ options }) => {
       (await failure(s.teacher.api.courses.courseWork.create({ courseId, requestBody: { title: 'X', workType: 'ASSIGNMENT', dueDate: { year: 2026, month: 12, day: 1 } } }))).body,
     ).toEqual(invalid('A due date needs a due time.', 'course_work.due_time'));
     expect((await failure(s.teacher.api.courses.courseWork.create({ courseId, requestBody: { title: 'X', workType: 'ASSIGNMENT', maxPoints: -1 } }))).body).toEqual(
-      invalid('maxPoints must be a non-negative number.', 'course_work.max_points'),
+      invalid('maxPoints must be a whole number of points, zero or more.', 'course_work.max_points'),
     );
     expect((await failure(s.teacher.api.courses.courseWork.create({ courseId, requestBody: { title: 'X', workType: 'MULTIPLE_CHOICE_QUESTION' } }))).body).toEqual(
       invalid('A multiple-choice question needs at least one non-empty choice.', 'course_work.multiple_choice_question.choices'),

@@ -21,7 +21,7 @@ describe('the served discovery document', () => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as DiscoveryDocument;
     expect(doc).toMatchObject({ kind: 'discovery#restDescription', name: 'classroom', version: 'v1', rootUrl: `${emulator.url}/`, baseUrl: `${emulator.url}/` });
-    expect(discoveryMethods(doc)).toHaveLength(97);
+    expect(discoveryMethods(doc)).toHaveLength(104);
     expect(doc.schemas.Course).toBeDefined();
   });
 

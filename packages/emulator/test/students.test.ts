@@ -51,18 +51,19 @@ describe.each(STORES)('courses.students on $name', ({ options }) => {
       studentWorkFolder: { id: folderId, title: 'Chemistry', alternateLink: `https://drive.google.com/drive/folders/${folderId}` },
     };
     expect(data).toEqual(full);
-    expect((await teacher.api.courses.students.get({ courseId: course.id!, userId: kid.id })).data).toEqual(full);
     expect((await kid.api.courses.students.get({ courseId: course.id!, userId: 'me' })).data).toEqual(full);
-    expect((await teacher.api.courses.students.list({ courseId: course.id! })).data).toEqual({ students: [full] });
+    // The work folder is only visible to the student and domain administrators: not to teachers.
+    const { studentWorkFolder: _hidden, ...withoutFolder } = full;
+    expect((await teacher.api.courses.students.get({ courseId: course.id!, userId: kid.id })).data).toEqual(withoutFolder);
+    expect((await teacher.api.courses.students.list({ courseId: course.id! })).data).toEqual({ students: [withoutFolder] });
 
-    // A classmate sees the profile but not the work folder; without the emails scope, no address.
+    // A classmate sees the profile but not the work folder; without the emails and photos scopes, no address and no photo.
     const mate = await newPerson('mate');
     await enrol(course.id!, mate.id);
-    const { studentWorkFolder: _hidden, ...withoutFolder } = full;
     expect((await mate.api.courses.students.get({ courseId: course.id!, userId: kid.email })).data).toEqual(withoutFolder);
     const { accessToken } = await emulator.admin.mintToken({ user: mate.email, scopes: ['classroom.rosters.readonly'] });
     const narrow = officialClient(emulator, accessToken);
-    const { emailAddress: _email, ...profileWithoutEmail } = full.profile;
+    const { emailAddress: _email, photoUrl: _photo, ...profileWithoutEmail } = full.profile;
     expect((await narrow.courses.students.get({ courseId: course.id!, userId: kid.id })).data).toEqual({ ...withoutFolder, profile: profileWithoutEmail });
   });
 

@@ -56,7 +56,7 @@ describe.each(STORES)('courses.teachers on $name', ({ options }) => {
     expect((await owner.api.courses.teachers.get({ courseId: course.id!, userId: co.email })).data).toEqual(full);
     expect((await co.api.courses.teachers.get({ courseId: course.id!, userId: 'me' })).data).toEqual(full);
     expect(await teacherIds(course.id!)).toEqual([owner.id, co.id]);
-    const { accessToken } = await emulator.admin.mintToken({ user: owner.email, scopes: ['classroom.rosters.readonly'] });
+    const { accessToken } = await emulator.admin.mintToken({ user: owner.email, scopes: ['classroom.rosters.readonly', 'classroom.profile.photos'] });
     const { emailAddress: _hidden, ...profile } = full.profile;
     expect((await officialClient(emulator, accessToken).courses.teachers.get({ courseId: course.id!, userId: co.id })).data).toEqual({ ...full, profile });
   });

@@ -48,7 +48,7 @@ describe.each(STORES)('userProfiles on $name', ({ options }) => {
   });
 
   it('the address needs the classroom.profile.emails scope', async () => {
-    const { accessToken } = await emulator.admin.mintToken({ user: teacher.email, scopes: ['classroom.rosters.readonly'] });
+    const { accessToken } = await emulator.admin.mintToken({ user: teacher.email, scopes: ['classroom.rosters.readonly', 'classroom.profile.photos'] });
     const { data } = await officialClient(emulator, accessToken).userProfiles.get({ userId: student.email });
     expect(data).toEqual(profile(student, ['Sam', 'Student']));
   });

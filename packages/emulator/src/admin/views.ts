@@ -94,7 +94,7 @@ export const COVERAGE_VIEW = closed({
 
 /** What a fixture load wrote. */
 export const FIXTURE_SUMMARY_VIEW = closed({
-  ...Object.fromEntries(['domains', 'users', 'projects', 'grants', 'tokens', 'courses', 'aliases', 'members', 'invitations', 'joins'].map((k) => [k, { type: 'integer' }])),
+  ...Object.fromEntries(['domains', 'users', 'projects', 'grants', 'tokens', 'courses', 'aliases', 'members', 'invitations', 'joins', 'studentGroups', 'studentGroupMembers'].map((k) => [k, { type: 'integer' }])),
   courseIds: { type: 'object', additionalProperties: { type: 'string' } },
   userIds: { type: 'object', additionalProperties: { type: 'string' } },
 });

@@ -8,6 +8,7 @@ import { guardiansHandlers } from './guardians/routes.js';
 import { invitationsHandlers } from './invitations/routes.js';
 import { registrationsHandlers } from './registrations/routes.js';
 import { rubricsHandlers } from './rubrics/routes.js';
+import { studentGroupsHandlers } from './student-groups/routes.js';
 import { studentSubmissionsHandlers } from './student-submissions/routes.js';
 import { studentsHandlers } from './students/routes.js';
 import { teachersHandlers } from './teachers/routes.js';
@@ -35,4 +36,5 @@ export const HANDLERS: HandlerTable = {
   ...courseWorkMaterialsHandlers,
   ...announcementsHandlers,
   ...rubricsHandlers,
+  ...studentGroupsHandlers,
 };

@@ -15,6 +15,16 @@ export interface Limits {
   userGroupMemberships: number;
   /** Topics in one course. */
   courseTopics: number;
+  /**
+   * Student groups in one course. Production has a maximum (courses.studentGroups.create names the
+   * FAILED_PRECONDITION it raises) but does not publish the number; the default is a modelling choice.
+   */
+  courseStudentGroups: number;
+  /**
+   * Members of one student group. Production has a maximum (studentGroupMembers.create names the
+   * FAILED_PRECONDITION it raises) but does not publish the number; the default is a modelling choice.
+   */
+  studentGroupMembers: number;
   /** Queries per minute per client project. */
   projectQueriesPerMinute: number;
   /** Queries per minute per user. */
@@ -36,6 +46,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   userDailyJoins: 30,
   userGroupMemberships: 3000,
   courseTopics: 1000,
+  courseStudentGroups: 200,
+  studentGroupMembers: 1000,
   projectQueriesPerMinute: 3000,
   userQueriesPerMinute: 1200,
   projectQueriesPerDay: 4_000_000,

@@ -50,6 +50,8 @@ export function normalizeTopicName(name: string): string {
 /** A topic name must not be empty once normalised. */
 export function checkTopicName(name: string | undefined): Verdict {
   if (name === undefined || normalizeTopicName(name) === '') return badField('topic.name', 'A topic needs a name.');
+  // Counted after normalising, as the schema describes, in characters (code points).
+  if ([...normalizeTopicName(name)].length > 100) return badField('topic.name', 'A topic name may have at most 100 characters.');
   return undefined;
 }
 

@@ -2,6 +2,31 @@ import type { Limits } from '../platform/limits.js';
 import type { CourseRow, UserRow } from '../store/schema.js';
 import { violation, type Verdict } from './violation.js';
 
+/** The text fields of a Course and their longest allowed length, in characters (schemas.Course). */
+export const COURSE_TEXT_LIMITS = [
+  ['name', 'course.name', 750],
+  ['section', 'course.section', 2800],
+  ['descriptionHeading', 'course.description_heading', 3600],
+  ['description', 'course.description', 30000],
+  ['room', 'course.room', 650],
+] as const;
+
+/**
+ * Checks the lengths the Course schema gives its text fields. Only fields present in `input` are
+ * checked; characters are counted as code points.
+ */
+export function checkCourseTexts(input: Readonly<Record<string, unknown>>): Verdict {
+  for (const [field, path, max] of COURSE_TEXT_LIMITS) {
+    const value = input[field];
+    if (typeof value === 'string' && [...value].length > max) {
+      return violation('INVALID_ARGUMENT', `The course ${field} is longer than ${max} characters.`, {
+        fieldViolations: [{ field: path, description: `The course ${field} is longer than ${max} characters.` }],
+      });
+    }
+  }
+  return undefined;
+}
+
 /** Course states in which nothing but the state itself may change. */
 const FROZEN_STATES = new Set(['ARCHIVED', 'DECLINED', 'SUSPENDED']);
 
@@ -254,6 +279,8 @@ const dateKey = (d: Required<PeriodDate>) => d.year * 10_000 + d.month * 100 + d
 export function checkGradingPeriods(periods: readonly PeriodInput[], knownIds: ReadonlySet<string>): Verdict {
   let previousEnd = 0;
   const seen = new Set<string>();
+  // "Each grading period must have a unique title within a course."
+  const titles = new Set<string>();
   for (const [i, period] of periods.entries()) {
     const at = `grading_periods[${i}]`;
     const bad = (field: string, message: string) =>
@@ -264,6 +291,8 @@ export function checkGradingPeriods(periods: readonly PeriodInput[], knownIds: R
       seen.add(period.id);
     }
     if (!period.title || period.title.trim() === '') return bad('.title', `Grading period ${i + 1} needs a title.`);
+    if (titles.has(period.title.trim())) return bad('.title', `Grading period ${i + 1} repeats the title "${period.title.trim()}".`);
+    titles.add(period.title.trim());
     if (!validDate(period.startDate)) return bad('.start_date', `Grading period ${i + 1} needs a valid start date.`);
     if (!validDate(period.endDate)) return bad('.end_date', `Grading period ${i + 1} needs a valid end date.`);
     const start = dateKey(period.startDate);

@@ -4,6 +4,7 @@ import type { Env } from '../env.js';
 import { ApiFailure, invalidArgument } from '../failure.js';
 import { DEFAULT_PROJECT, domainOf, type UserInput } from '../identity/accounts.js';
 import { allScopes, normalizeScope } from '../identity/scopes.js';
+import type { StudentGroupMemberRow, StudentGroupRow } from '../store/group-repos.js';
 import type { Repos } from '../store/repos.js';
 import type {
   CourseAliasRow,
@@ -93,6 +94,8 @@ export interface FixtureCourse {
   section?: string;
   description?: string;
   room?: string;
+  /** Course.subject (revision 20260111). */
+  subject?: string;
   owner: string;
   state?: 'ACTIVE' | 'ARCHIVED' | 'PROVISIONED' | 'DECLINED' | 'SUSPENDED';
   teachers?: string[];
@@ -107,6 +110,15 @@ export interface FixtureCourse {
   transferFrom?: string;
   /** How long the transfer still runs on the virtual clock; default: the ownershipTransferSeconds limit. */
   transferMinutesLeft?: number;
+  /** Student groups of the course; their members must be among the course's `students`. */
+  studentGroups?: FixtureStudentGroup[];
+}
+
+/** A student group of a course (revision 20260111). */
+export interface FixtureStudentGroup {
+  title: string;
+  id?: string;
+  students?: string[];
 }
 
 /** A pending invitation. */
@@ -221,6 +233,7 @@ export const FIXTURE_SCHEMA = {
           section: { type: 'string' },
           description: { type: 'string' },
           room: { type: 'string' },
+          subject: { type: 'string' },
           owner: email,
           state: { enum: ['ACTIVE', 'ARCHIVED', 'PROVISIONED', 'DECLINED', 'SUSPENDED'] },
           teachers: emails,
@@ -231,6 +244,19 @@ export const FIXTURE_SCHEMA = {
           guardiansEnabled: { type: 'boolean' },
           transferFrom: email,
           transferMinutesLeft: { type: 'number', minimum: 0 },
+          studentGroups: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['title'],
+              additionalProperties: false,
+              properties: {
+                title: { type: 'string', minLength: 1, pattern: '\\S' },
+                id: { type: 'string', pattern: '^[0-9]{1,20}$' },
+                students: emails,
+              },
+            },
+          },
         },
       },
     },
@@ -285,6 +311,8 @@ export interface FixtureSummary {
   members: number;
   invitations: number;
   joins: number;
+  studentGroups: number;
+  studentGroupMembers: number;
   /** Course keys to the ids they received. */
   courseIds: Record<string, string>;
   /** Addresses to user ids of the fixture's users (left empty above 2,000 users). */
@@ -560,6 +588,11 @@ export async function writeFixture(env: Env, repos: Repos, fixture: Fixture, onP
   const givenIds = courseSpecs.map((c) => c.id).filter((id): id is string => id !== undefined);
   const takenCourseIds = givenIds.length > 0 ? await repos.state.existing('courses', 'id', givenIds) : new Set<string>();
   const usedCourseIds = new Set<string>();
+  const studentGroups: StudentGroupRow[] = [];
+  const studentGroupMembers: StudentGroupMemberRow[] = [];
+  const givenGroupIds = courseSpecs.flatMap((c) => (c.studentGroups ?? []).map((g) => g.id)).filter((id): id is string => id !== undefined);
+  // Taken ids count as seen, so a given id that already exists is refused like a duplicate.
+  const groupIds = givenGroupIds.length > 0 ? await repos.state.existing('student_groups', 'id', givenGroupIds) : new Set<string>();
   for (const [i, spec] of courseSpecs.entries()) {
     const at = `courses[${i}]`;
     if (courseByKey.has(spec.key)) bad(`${at}.key`, `the key ${spec.key} appears twice`);
@@ -574,6 +607,7 @@ export async function writeFixture(env: Env, repos: Repos, fixture: Fixture, onP
       description_heading: null,
       description: spec.description ?? null,
       room: spec.room ?? null,
+      subject: spec.subject ?? null,
       owner_id: ownerId,
       course_state: spec.state ?? 'ACTIVE',
       enrollment_code: spec.enrollmentCode ?? ids.text(7),
@@ -627,6 +661,21 @@ export async function writeFixture(env: Env, repos: Repos, fixture: Fixture, onP
     if (row.teacher_folder_owner_id && inCourse.get(row.teacher_folder_owner_id) !== 'TEACHER') {
       bad(`${at}.teacherFolderOwner`, `${spec.teacherFolderOwner} is not a teacher of the course`);
     }
+    (spec.studentGroups ?? []).forEach((group, g) => {
+      const field = `${at}.studentGroups[${g}]`;
+      const id = group.id ?? ids.digits(12);
+      if (groupIds.has(id)) bad(`${field}.id`, `the student group id ${id} is already taken`);
+      groupIds.add(id);
+      studentGroups.push({ id, course_id: row.id, title: group.title.trim(), created_at: now });
+      const inGroup = new Set<string>();
+      (group.students ?? []).forEach((address, j) => {
+        const user = userId(address, `${field}.students[${j}]`);
+        if (inCourse.get(user) !== 'STUDENT') bad(`${field}.students[${j}]`, `${address} is not a student of the course`);
+        if (inGroup.has(user)) bad(`${field}.students[${j}]`, `${address} is already in the group`);
+        inGroup.add(user);
+        studentGroupMembers.push({ group_id: id, course_id: row.id, user_id: user, created_at: now });
+      });
+    });
   }
 
   const courseId = (ref: string, field: string): string => {
@@ -659,7 +708,8 @@ export async function writeFixture(env: Env, repos: Repos, fixture: Fixture, onP
   // Everything checked: write, parents first.
   const plan: [string, () => Promise<void>, number][] = [];
   const total =
-    newDomains.size + domainUpdates.length + newUsers.length + projects.size + grants.size + tokens.length + courses.length + aliases.length + members.length + invitations.length + joins.length;
+    newDomains.size + domainUpdates.length + newUsers.length + projects.size + grants.size + tokens.length + courses.length + aliases.length + members.length + invitations.length + joins.length +
+    studentGroups.length + studentGroupMembers.length;
   let done = 0;
   const step = <T extends keyof Database>(table: T, rows: readonly Database[T][]) => {
     plan.push([
@@ -692,6 +742,8 @@ export async function writeFixture(env: Env, repos: Repos, fixture: Fixture, onP
   step('course_members', members);
   step('invitations', invitations);
   step('course_joins', joins);
+  step('student_groups', studentGroups);
+  step('student_group_members', studentGroupMembers);
   for (const domain of domainUpdates) await repos.identity.updateDomain(domain.name, { api_enabled: domain.api_enabled });
   done += domainUpdates.length;
   try {
@@ -714,6 +766,8 @@ export async function writeFixture(env: Env, repos: Repos, fixture: Fixture, onP
     members: members.length,
     invitations: invitations.length,
     joins: joins.length,
+    studentGroups: studentGroups.length,
+    studentGroupMembers: studentGroupMembers.length,
     courseIds: Object.fromEntries([...courseByKey].map(([key, row]) => [key, row.id])),
     // Large loads (a district) would make this map the bulk of the answer; tests and docs need small ones.
     userIds: newUsers.length <= 2000 ? Object.fromEntries(newUsers.map((u) => [u.email, u.id])) : {},

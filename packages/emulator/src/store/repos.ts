@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type Updateable } from 'kysely';
 import { ClassworkRepo, DriveRepo } from './classwork-repos.js';
 import type { Capabilities } from './db.js';
+import { GroupsRepo } from './group-repos.js';
 import {
   TABLES,
   type CourseAliasRow,
@@ -42,6 +43,7 @@ export class Repos {
   readonly state: StateRepo;
   readonly classwork: ClassworkRepo;
   readonly drive: DriveRepo;
+  readonly groups: GroupsRepo;
 
   constructor(readonly db: Db, readonly capabilities: Capabilities) {
     this.users = new UsersRepo(db, capabilities);
@@ -55,6 +57,7 @@ export class Repos {
     this.state = new StateRepo(db);
     this.classwork = new ClassworkRepo(db, capabilities);
     this.drive = new DriveRepo(db);
+    this.groups = new GroupsRepo(db, capabilities);
   }
 }
 

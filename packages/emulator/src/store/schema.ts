@@ -81,6 +81,8 @@ export interface CourseRow {
   project_id: string | null;
   /** JSON of GradingPeriodSettings, or null when never set. */
   grading_period_settings: string | null;
+  /** Course.subject (revision 20260111), or null. */
+  subject: string | null;
   /** JSON of GradebookSettings. */
   gradebook_settings: string | null;
   /** The previous owner while an ownership transfer is still completing. */
@@ -158,6 +160,8 @@ export interface Database {
 
 /** Every table, children first: the order to delete in, and the reverse of the order to insert in. */
 export const TABLES: readonly (keyof Database)[] = [
+  'student_group_members',
+  'student_groups',
   'rubrics',
   'student_submissions',
   'classwork_items',

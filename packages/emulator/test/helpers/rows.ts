@@ -29,6 +29,7 @@ export function courseRow(extra: Partial<CourseRow> = {}): CourseRow {
     description_heading: null,
     description: null,
     room: null,
+    subject: null,
     owner_id: 'owner',
     course_state: 'ACTIVE',
     enrollment_code: 'abc',

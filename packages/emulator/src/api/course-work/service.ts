@@ -22,7 +22,8 @@ const WORK_TYPES = new Set(['ASSIGNMENT', 'SHORT_ANSWER_QUESTION', 'MULTIPLE_CHO
 
 function points(value: unknown, field: string): number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalidArgument('maxPoints must be a non-negative number.', field);
+  // The schema asks for a non-negative integer: 1.5 points is refused, not rounded.
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) invalidArgument('maxPoints must be a whole number of points, zero or more.', field);
   return Math.round(value * 100);
 }
 

@@ -9,6 +9,8 @@ export interface Course {
   descriptionHeading?: string;
   description?: string;
   room?: string;
+  /** Revision 20260111. */
+  subject?: string;
   ownerId: string;
   creationTime: string;
   updateTime: string;
@@ -24,9 +26,7 @@ export interface Course {
 }
 
 /** The fields of a Course a caller may write (courses.update replaces all of them). */
-export const WRITABLE_FIELDS = ['name', 'section', 'descriptionHeading', 'description', 'room', 'courseState'] as const;
-// Differs from production: the reference also lists `subject`, which the discovery document this
-// emulator is built from does not have, so a body carrying it is rejected as an unknown field.
+export const WRITABLE_FIELDS = ['name', 'section', 'descriptionHeading', 'description', 'room', 'subject', 'courseState'] as const;
 /** Fields courses.patch accepts in its update mask. */
 export const PATCHABLE_FIELDS = [...WRITABLE_FIELDS, 'ownerId'] as const;
 
@@ -36,6 +36,7 @@ const COLUMN: Record<string, keyof CourseRow> = {
   descriptionHeading: 'description_heading',
   description: 'description',
   room: 'room',
+  subject: 'subject',
   courseState: 'course_state',
   ownerId: 'owner_id',
 };
@@ -69,6 +70,7 @@ export function toCourse(row: CourseRow, ownerDomain: string, options: { privile
     ...(row.description_heading ? { descriptionHeading: row.description_heading } : {}),
     ...(row.description ? { description: row.description } : {}),
     ...(row.room ? { room: row.room } : {}),
+    ...(row.subject ? { subject: row.subject } : {}),
     ownerId: row.owner_id,
     creationTime: timestamp(row.creation_time),
     updateTime: timestamp(row.update_time),

@@ -12,6 +12,7 @@ import {
   checkOwnerActive,
   checkOwnerChange,
   checkStateChanger,
+  checkCourseTexts,
   checkTitle,
   CREATABLE_STATES,
   type PeriodInput,
@@ -52,6 +53,7 @@ export async function createCourse(env: Env, caller: Caller, input: CourseInput)
   if (aliasRef && !scope) {
     invalidArgument('A course id given at creation must be an alias: d: or p: followed by letters, digits or _ . - ~ (256 characters at most).', 'course.id');
   }
+  enforce(checkCourseTexts(input));
   if (!caller.user.can_create_courses) fail('PERMISSION_DENIED', 'The requesting user is not permitted to create courses.');
   // Domain aliases are reserved for domain administrators (see courses.aliases).
   if (scope === 'domain' && caller.user.is_admin !== 1) fail('PERMISSION_DENIED', 'Only a domain administrator can give a course a domain alias.');
@@ -79,6 +81,7 @@ export async function createCourse(env: Env, caller: Caller, input: CourseInput)
       description_heading: text(input, 'descriptionHeading') ?? null,
       description: text(input, 'description') ?? null,
       room: text(input, 'room') ?? null,
+      subject: text(input, 'subject') ?? null,
       owner_id: owner.id,
       course_state: state,
       enrollment_code: env.ids.text(7),
@@ -215,6 +218,7 @@ async function applyChanges(
 
   enforce(checkModifiable(course, fields, newState));
   if (options.checkOwner) enforce(checkOwnerActive(loaded.owner));
+  enforce(checkCourseTexts(changes));
   if ('name' in changes) {
     const name = changes.name;
     if (typeof name !== 'string' || name.trim() === '') invalidArgument('The course name cannot be empty.', 'course.name');

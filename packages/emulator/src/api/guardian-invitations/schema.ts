@@ -5,17 +5,21 @@ import { timestamp } from '../courses/schema.js';
 export interface GuardianInvitation {
   studentId: string;
   invitationId: string;
-  invitedEmailAddress: string;
+  /** Only visible to domain administrators (schemas.GuardianInvitation). */
+  invitedEmailAddress?: string;
   state: GuardianInvitationRow['state'];
   creationTime: string;
 }
 
-/** Maps an invitation row to the resource. */
-export function toGuardianInvitation(row: GuardianInvitationRow): GuardianInvitation {
+/**
+ * Maps an invitation row to the resource; the invited address only for domain administrators (the
+ * admin API passes `showInvitedEmail: true`).
+ */
+export function toGuardianInvitation(row: GuardianInvitationRow, options: { showInvitedEmail: boolean }): GuardianInvitation {
   return {
     studentId: row.student_id,
     invitationId: row.id,
-    invitedEmailAddress: row.invited_email,
+    ...(options.showInvitedEmail ? { invitedEmailAddress: row.invited_email } : {}),
     state: row.state,
     creationTime: timestamp(row.created_at),
   };

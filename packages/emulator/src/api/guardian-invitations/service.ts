@@ -17,6 +17,12 @@ import { loadOneStudent, loadStudent } from '../guardians/access.js';
 import { finishPage, type Page } from '../paging.js';
 import { toGuardianInvitation, type GuardianInvitation } from './schema.js';
 
+
+/** GuardianInvitation.invitedEmailAddress is only visible to domain administrators. */
+function adminView(caller: Caller): { showInvitedEmail: boolean } {
+  return { showInvitedEmail: caller.user.is_admin === 1 };
+}
+
 /**
  * userProfiles.guardianInvitations.create: a domain admin or one of the student's teachers invites
  * an address. ALREADY_EXISTS when that address already has a pending invitation for the student or
@@ -61,7 +67,7 @@ export async function createGuardianInvitation(
       created_at: env.clock.now(),
     };
     await repos.guardians.insertInvitation(row);
-    return toGuardianInvitation(row);
+    return toGuardianInvitation(row, adminView(caller));
   });
 }
 
@@ -72,7 +78,7 @@ export async function getGuardianInvitation(env: Env, caller: Caller, studentRef
   enforce(checkGuardianViewer(rel));
   const row = await repos.guardians.invitation(student.id, id);
   if (!row) fail('NOT_FOUND', `The student has no guardian invitation ${id}.`);
-  return toGuardianInvitation(row);
+  return toGuardianInvitation(row, adminView(caller));
 }
 
 /** Filters of guardianInvitations.list. */
@@ -105,7 +111,7 @@ export async function listGuardianInvitations(
     rows = await repos.guardians.invitations({ studentId: loaded.student.id, states, ...(email ? { invitedEmail: email } : {}) }, page.window);
   }
   const { items, nextPageToken } = finishPage(page, rows);
-  const guardianInvitations = items.map(toGuardianInvitation);
+  const guardianInvitations = items.map((row) => toGuardianInvitation(row, adminView(caller)));
   return { ...(guardianInvitations.length > 0 ? { guardianInvitations } : {}), ...(nextPageToken ? { nextPageToken } : {}) };
 }
 
@@ -130,7 +136,7 @@ export async function patchGuardianInvitation(
     if (!row) fail('NOT_FOUND', `The student has no guardian invitation ${id}.`);
     enforce(checkInvitationPatch(row, mask, body));
     await repos.guardians.updateInvitation(row.id, 'COMPLETE');
-    return toGuardianInvitation({ ...row, state: 'COMPLETE' });
+    return toGuardianInvitation({ ...row, state: 'COMPLETE' }, adminView(caller));
   });
 }
 
@@ -163,7 +169,7 @@ export async function completeGuardianInvitation(env: Env, id: string): Promise<
     await repos.guardians.insert(link);
     await repos.guardians.updateInvitation(row.id, 'COMPLETE');
     return {
-      invitation: toGuardianInvitation({ ...row, state: 'COMPLETE' }),
+      invitation: toGuardianInvitation({ ...row, state: 'COMPLETE' }, { showInvitedEmail: true }),
       guardian: { studentId: link.student_id, guardianId: link.guardian_id, invitedEmailAddress: link.invited_email },
     };
   });

@@ -6,15 +6,16 @@ export interface Guardian {
   studentId: string;
   guardianId: string;
   guardianProfile: UserProfile;
-  invitedEmailAddress: string;
+  /** Only visible to domain administrators (schemas.Guardian). */
+  invitedEmailAddress?: string;
 }
 
 /** Maps a guardian link (and the guardian's account) to the resource. */
-export function toGuardian(row: GuardianRow, guardian: UserRow, options: { showEmail: boolean }): Guardian {
+export function toGuardian(row: GuardianRow, guardian: UserRow, options: { showEmail: boolean; showPhoto: boolean; showInvitedEmail: boolean }): Guardian {
   return {
     studentId: row.student_id,
     guardianId: row.guardian_id,
-    guardianProfile: toUserProfile(guardian, { showEmail: options.showEmail }),
-    invitedEmailAddress: row.invited_email,
+    guardianProfile: toUserProfile(guardian, { showEmail: options.showEmail, showPhoto: options.showPhoto }),
+    ...(options.showInvitedEmail ? { invitedEmailAddress: row.invited_email } : {}),
   };
 }

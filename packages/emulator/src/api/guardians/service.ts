@@ -5,16 +5,19 @@ import { checkDomainWideListing, checkGuardianManager, checkGuardianViewer } fro
 import type { Repos } from '../../store/repos.js';
 import type { GuardianRow } from '../../store/schema.js';
 import { finishPage, type Page } from '../paging.js';
-import { seesEmails } from '../user-profiles/schema.js';
+import { seesEmails, seesPhotos } from '../user-profiles/schema.js';
 import { loadOneStudent, loadStudent } from './access.js';
 import { toGuardian, type Guardian } from './schema.js';
 
 async function present(repos: Repos, caller: Caller, rows: GuardianRow[]): Promise<Guardian[]> {
   const users = await repos.users.byIds(rows.map((r) => r.guardian_id));
   const showEmail = seesEmails(caller.scopes);
+  const showPhoto = seesPhotos(caller.scopes);
+  // The invited address is only visible to domain administrators, who only ever see their own domain's students.
+  const showInvitedEmail = caller.user.is_admin === 1;
   return rows.flatMap((row) => {
     const guardian = users.get(row.guardian_id);
-    return guardian ? [toGuardian(row, guardian, { showEmail })] : [];
+    return guardian ? [toGuardian(row, guardian, { showEmail, showPhoto, showInvitedEmail })] : [];
   });
 }
 

@@ -21,7 +21,8 @@ export interface Teacher {
 export interface RosterView {
   /** The caller holds the `classroom.profile.emails` scope. */
   showEmail: boolean;
-  /** The caller is a teacher or admin of the course (or the student themself): Drive folders show. */
+  showPhoto: boolean;
+  /** The caller is the student themself or a domain administrator of the course: the work folder shows. */
   privileged: boolean;
 }
 
@@ -35,7 +36,7 @@ function workFolderId(courseId: string, userId: string): string {
 
 /** Maps a student's membership to the resource. */
 export function toStudent(course: CourseRow, user: UserRow, view: RosterView): Student {
-  const student: Student = { courseId: course.id, userId: user.id, profile: toUserProfile(user, { showEmail: view.showEmail }) };
+  const student: Student = { courseId: course.id, userId: user.id, profile: toUserProfile(user, { showEmail: view.showEmail, showPhoto: view.showPhoto }) };
   if (view.privileged) {
     const id = workFolderId(course.id, user.id);
     // Differs from production: no Drive folder is created; the id is derived, and the folder is shown
@@ -46,6 +47,6 @@ export function toStudent(course: CourseRow, user: UserRow, view: RosterView): S
 }
 
 /** Maps a teacher's membership to the resource. */
-export function toTeacher(course: CourseRow, user: UserRow, view: Pick<RosterView, 'showEmail'>): Teacher {
-  return { courseId: course.id, userId: user.id, profile: toUserProfile(user, { showEmail: view.showEmail }) };
+export function toTeacher(course: CourseRow, user: UserRow, view: Pick<RosterView, 'showEmail' | 'showPhoto'>): Teacher {
+  return { courseId: course.id, userId: user.id, profile: toUserProfile(user, { showEmail: view.showEmail, showPhoto: view.showPhoto }) };
 }

@@ -1,12 +1,12 @@
 import type { Env } from '../../env.js';
 import { enforce, fail, invalidArgument } from '../../failure.js';
 import { resolveUser, type Caller } from '../../identity/caller.js';
-import { checkAccountEnabled, checkNotMember, checkStudentAdd, checkStudentRemoval, managesRoster } from '../../rules/rosters.js';
+import { checkAccountEnabled, checkNotMember, checkStudentAdd, checkStudentRemoval } from '../../rules/rosters.js';
 import type { Repos } from '../../store/repos.js';
 import type { CourseRow, UserRow } from '../../store/schema.js';
 import { loadCourse } from '../courses/access.js';
 import { finishPage, type Page } from '../paging.js';
-import { seesEmails } from '../user-profiles/schema.js';
+import { seesEmails, seesPhotos } from '../user-profiles/schema.js';
 import { admit, announce, lockCourse, type RosterEvent } from './join.js';
 import { toStudent, type Student } from './schema.js';
 
@@ -26,8 +26,13 @@ export function userRefOf(input: Input, field: string): string {
   return ref.trim();
 }
 
+/** Student.studentWorkFolder is "only visible to the student and domain administrators" (not to teachers). */
+function seesWorkFolder(rel: { admin: boolean }, self: boolean): boolean {
+  return rel.admin || self;
+}
+
 function view(caller: Caller, privileged: boolean) {
-  return { showEmail: seesEmails(caller.scopes), privileged };
+  return { showEmail: seesEmails(caller.scopes), showPhoto: seesPhotos(caller.scopes), privileged };
 }
 
 /**
@@ -46,7 +51,7 @@ export async function createStudent(env: Env, caller: Caller, courseRef: string,
     enforce(checkNotMember(user, member?.role));
     enforce(checkAccountEnabled(user));
     ({ events } = await admit(env, repos, { course, owner, user, role: 'STUDENT', current: undefined, checkOwner: true }));
-    return toStudent(course, user, view(caller, managesRoster(rel) || user.id === caller.user.id));
+    return toStudent(course, user, view(caller, seesWorkFolder(rel, user.id === caller.user.id)));
   });
   announce(env, events);
   return student;
@@ -65,7 +70,7 @@ export async function getStudent(env: Env, caller: Caller, courseRef: string, us
   const repos = env.store.read;
   const { course, rel } = await loadCourse(repos, caller, courseRef);
   const user = await studentOf(repos, caller, course, userRef);
-  return toStudent(course, user, view(caller, managesRoster(rel) || user.id === caller.user.id));
+  return toStudent(course, user, view(caller, seesWorkFolder(rel, user.id === caller.user.id)));
 }
 
 /** courses.students.list, in the order students joined. */
@@ -76,7 +81,7 @@ export async function listStudents(env: Env, caller: Caller, courseRef: string, 
   const users = await repos.users.byIds(items.map((m) => m.user_id));
   const students = items.flatMap((m) => {
     const user = users.get(m.user_id);
-    return user ? [toStudent(course, user, view(caller, managesRoster(rel) || user.id === caller.user.id))] : [];
+    return user ? [toStudent(course, user, view(caller, seesWorkFolder(rel, user.id === caller.user.id)))] : [];
   });
   return { ...(students.length > 0 ? { students } : {}), ...(nextPageToken ? { nextPageToken } : {}) };
 }

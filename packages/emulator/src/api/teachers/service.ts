@@ -9,7 +9,7 @@ import { finishPage, type Page } from '../paging.js';
 import { admit, announce, lockCourse, type RosterEvent } from '../students/join.js';
 import { toTeacher, type Teacher } from '../students/schema.js';
 import { targetUser, userRefOf } from '../students/service.js';
-import { seesEmails } from '../user-profiles/schema.js';
+import { seesEmails, seesPhotos } from '../user-profiles/schema.js';
 
 type Input = Readonly<Record<string, unknown>>;
 
@@ -26,7 +26,7 @@ export async function createTeacher(env: Env, caller: Caller, courseRef: string,
     enforce(checkNotMember(user, member?.role));
     enforce(checkAccountEnabled(user));
     ({ events } = await admit(env, repos, { course, owner, user, role: 'TEACHER', current: undefined, checkOwner: true }));
-    return toTeacher(course, user, { showEmail: seesEmails(caller.scopes) });
+    return toTeacher(course, user, { showEmail: seesEmails(caller.scopes), showPhoto: seesPhotos(caller.scopes) });
   });
   announce(env, events);
   return teacher;
@@ -44,7 +44,7 @@ async function teacherOf(repos: Repos, caller: Caller, course: CourseRow, ref: s
 export async function getTeacher(env: Env, caller: Caller, courseRef: string, userRef: string): Promise<Teacher> {
   const repos = env.store.read;
   const { course } = await loadCourse(repos, caller, courseRef);
-  return toTeacher(course, await teacherOf(repos, caller, course, userRef), { showEmail: seesEmails(caller.scopes) });
+  return toTeacher(course, await teacherOf(repos, caller, course, userRef), { showEmail: seesEmails(caller.scopes), showPhoto: seesPhotos(caller.scopes) });
 }
 
 /** courses.teachers.list, in the order teachers joined, so the course's creator comes first. */
@@ -54,9 +54,10 @@ export async function listTeachers(env: Env, caller: Caller, courseRef: string, 
   const { items, nextPageToken } = finishPage(page, await repos.members.list(course.id, 'TEACHER', page.window));
   const users = await repos.users.byIds(items.map((m) => m.user_id));
   const showEmail = seesEmails(caller.scopes);
+  const showPhoto = seesPhotos(caller.scopes);
   const teachers = items.flatMap((m) => {
     const user = users.get(m.user_id);
-    return user ? [toTeacher(course, user, { showEmail })] : [];
+    return user ? [toTeacher(course, user, { showEmail, showPhoto })] : [];
   });
   return { ...(teachers.length > 0 ? { teachers } : {}), ...(nextPageToken ? { nextPageToken } : {}) };
 }

@@ -3,7 +3,7 @@ import { fail } from '../../failure.js';
 import { resolveUser, type Caller } from '../../identity/caller.js';
 import type { Repos } from '../../store/repos.js';
 import type { UserRow } from '../../store/schema.js';
-import { seesEmails, toUserProfile, type UserProfile } from './schema.js';
+import { seesEmails, seesPhotos, toUserProfile, type UserProfile } from './schema.js';
 
 /**
  * Whether the caller may see a user's profile: themself, an administrator of the user's domain,
@@ -29,5 +29,5 @@ export async function getUserProfile(env: Env, caller: Caller, ref: string): Pro
     fail('PERMISSION_DENIED', 'The caller is not permitted to view this user profile.');
   }
   const self = user.id === caller.user.id;
-  return toUserProfile(user, { showEmail: seesEmails(caller.scopes), self });
+  return toUserProfile(user, { showEmail: seesEmails(caller.scopes), showPhoto: seesPhotos(caller.scopes), self });
 }
