@@ -1,14 +1,16 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
+
+// Node's BlockList also matches IPv4-mapped IPv6 forms (::ffff:7f00:1) against the IPv4 subnet.
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
 
 /** True for a name or address only this machine can reach: localhost, 127.0.0.0/8, ::1. */
 export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
   if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
-  if (bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  // An IPv4 loopback address written as IPv6 (::ffff:127.0.0.1).
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
-  return mapped?.[1] !== undefined && mapped[1].startsWith('127.');
+  const family = isIP(bare);
+  return family !== 0 && LOOPBACK.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**
