@@ -7,7 +7,7 @@ import { isLoopback } from './platform/addresses.js';
 import { LIMIT_NAMES, type Limits } from './platform/limits.js';
 import { DEMO_DOMAIN, DEMO_TOKENS } from './seed/demo.js';
 import type { FixtureProgress } from './seed/fixture.js';
-import type { StoreOptions } from './store/db.js';
+import { DatabaseUnreachable, type StoreOptions } from './store/db.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -173,6 +173,10 @@ async function start(args: string[]): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use; pick another with --port`);
+    if (error instanceof DatabaseUnreachable) {
+      const source = values['database-url'] !== undefined ? '--database-url' : 'CLASSROOM_EMULATOR_DATABASE_URL';
+      throw new Error(`${error.message}; the URL was given by ${source}.`);
+    }
     throw error;
   }
 

@@ -132,6 +132,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     },
   });
   Object.assign(env, { log: app.log });
+  store.availability.listener = {
+    lost: (error) => app.log.error({ err: error }, 'lost the connection to the database: requests answer 503 UNAVAILABLE until it is back'),
+    back: (downForMs) => app.log.warn(`the database is reachable again after ${downForMs} ms: requests are served again`),
+  };
 
   // A fresh store gets the demo school and the fixture; a data dir or shared database that already holds state keeps it.
   let seeding: StartSeeding;
