@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPostgresSchema } from '../src/store/db.js';
 import { PG_URL, uniqueSchema } from './helpers/harness.js';
-import { BIN, launch, run, running, start, stop, VERSION, type Started } from './helpers/cli-process.js';
+import { run, running, start, stop, VERSION } from './helpers/cli-process.js';
 
 async function classroom(url: string, token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });

@@ -13,7 +13,7 @@ export function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code))) return true;
-  return /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/.test(error.message);
+  return /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error|^Client was closed and is not queryable/.test(error.message);
 }
 
 /** What the store reports when it loses and regains its database. */
@@ -28,15 +28,21 @@ export interface AvailabilityListener {
  */
 export class Availability {
   private downSince: number | undefined;
+  private backAt = -Infinity;
   listener: AvailabilityListener | undefined;
 
   get up(): boolean {
     return this.downSince === undefined;
   }
 
-  /** A connection failed: the first failure of an outage is reported. */
-  failed(error: Error): void {
+  /**
+   * A connection failed: the first failure of an outage is reported. `connectedAt` (performance.now()
+   * when that connection was made) lets a connection that predates the last recovery, and so belongs to
+   * the outage already reported, die without reporting another.
+   */
+  failed(error: Error, connectedAt?: number): void {
     if (this.downSince !== undefined) return;
+    if (connectedAt !== undefined && connectedAt < this.backAt) return;
     this.downSince = performance.now();
     this.listener?.lost(error);
   }
@@ -44,7 +50,8 @@ export class Availability {
   /** A connection was made: reported when it ends an outage. */
   connected(): void {
     if (this.downSince === undefined) return;
-    const downFor = performance.now() - this.downSince;
+    this.backAt = performance.now();
+    const downFor = this.backAt - this.downSince;
     this.downSince = undefined;
     this.listener?.back(Math.round(downFor));
   }

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import { Availability, isConnectionFailure } from './availability.js';
@@ -74,6 +74,16 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+  }
+
+  /**
+   * SQLite's full `PRAGMA integrity_check` ('ok', or the problems found, one per line); PostgreSQL
+   * keeps its own pages consistent and answers 'ok'. For checks after a crash.
+   */
+  async integrityCheck(): Promise<string> {
+    if (this.dialect !== 'sqlite') return 'ok';
+    const { rows } = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(this.db);
+    return rows.map((row) => row.integrity_check).join('\n');
   }
 }
 
@@ -172,9 +182,12 @@ async function openPostgres(options: { url: string; schema?: string; poolSize?: 
   // Without these listeners a connection dropped under the pool (server restart, failover,
   // pg_terminate_backend, idle timeout) is an unhandled 'error' event and ends the process. Idle
   // clients report to the pool; checked-out ones only to themselves.
-  pool.on('error', (error) => availability.failed(error));
+  const connectedAt = new WeakMap<object, number>();
+  pool.on('error', (error, client) => availability.failed(error, connectedAt.get(client)));
   pool.on('connect', (client) => {
-    client.on('error', (error) => availability.failed(error));
+    const at = performance.now();
+    connectedAt.set(client, at);
+    client.on('error', (error) => availability.failed(error, at));
     availability.connected();
   });
   // Kysely takes its connections here: a failure to connect is the first sign of an outage.
