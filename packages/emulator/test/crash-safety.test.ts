@@ -14,6 +14,8 @@ import { ownDatabase } from './helpers/own-database.js';
 const ACKNOWLEDGED = 1000;
 const CONCURRENCY = 64;
 const ROUNDS = 3;
+// A few seconds a round on an idle machine; generous for a loaded CI runner.
+const TIMEOUT_MS = 180_000;
 
 /** Writes through `urls` in turn until `ACKNOWLEDGED` are acknowledged, then kills `victim` with SIGKILL mid-flight. */
 async function writeThenKill(urls: string[], victim: Started, label: string): Promise<{ acknowledged: Set<string>; inFlightAtKill: number }> {
@@ -89,7 +91,7 @@ describe('crash safety on a --data-dir', () => {
       }
     }
     expect(everAcknowledged.size).toBeGreaterThanOrEqual(ROUNDS * ACKNOWLEDGED);
-  });
+  }, TIMEOUT_MS);
 });
 
 describe.skipIf(!PG_URL)('crash safety on PostgreSQL with two processes, one killed', () => {
@@ -118,7 +120,7 @@ describe.skipIf(!PG_URL)('crash safety on PostgreSQL with two processes, one kil
     } finally {
       await database.drop();
     }
-  });
+  }, TIMEOUT_MS);
 });
 
 if (!PG_URL) console.warn('[crash-safety] CLASSROOM_EMULATOR_TEST_DATABASE_URL is not set: the PostgreSQL crash test is skipped.');
