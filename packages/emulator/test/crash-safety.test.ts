@@ -86,6 +86,7 @@ describe('crash safety on a --data-dir', () => {
         const present = idsOf(state);
         const lost = [...everAcknowledged].filter((id) => !present.has(id));
         expect({ round, acknowledged: acknowledged.size, lost }).toEqual({ round, acknowledged: acknowledged.size, lost: [] });
+        console.info(`[crash-safety] SQLite round ${round}: ${acknowledged.size} acknowledged, ${inFlightAtKill} in flight at kill -9, ${lost.length} lost, integrity ok`);
       } finally {
         await restarted.close();
       }
@@ -106,7 +107,9 @@ describe.skipIf(!PG_URL)('crash safety on PostgreSQL with two processes, one kil
         const response = await fetch(`${second.url}/emulator/v1/state`);
         expect(response.status).toBe(200);
         const present = idsOf((await response.json()) as { tables: Record<string, Record<string, unknown>[]> });
-        expect([...acknowledged].filter((id) => !present.has(id))).toEqual([]);
+        const lost = [...acknowledged].filter((id) => !present.has(id));
+        expect(lost).toEqual([]);
+        console.info(`[crash-safety] PostgreSQL, two processes: ${acknowledged.size} acknowledged, ${inFlightAtKill} in flight at kill -9, ${lost.length} lost`);
         // The survivor still writes.
         const more = await fetch(`${second.url}/v1/courses/d:welcome/announcements`, {
           method: 'POST',
