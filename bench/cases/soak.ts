@@ -73,7 +73,7 @@ export async function soak(ctx: CaseContext): Promise<CaseResult> {
         if (message.window) {
           const sampled = { ...message.window, rssBytes: await rss() };
           windows.push(sampled);
-          ctx.log(`[soak] ${sampled.endS} s: ${sampled.requests} requests, p99 ${sampled.p99} ms, ${sampled.non2xx + sampled.errors} errors, RSS ${fmt(sampled.rssBytes / MB)} MB`);
+          ctx.log(`[soak] ${sampled.endS} s: ${sampled.requests} requests, p99 ${fmt(sampled.p99 ?? NaN)} ms, ${sampled.non2xx + sampled.errors} errors, RSS ${fmt(sampled.rssBytes / MB)} MB`);
         }
       }
     } finally {
@@ -124,8 +124,8 @@ function report(
     `${w.endS - run.windowS}–${w.endS} s`,
     fmtInt(w.requests),
     fmtInt(w.requests / run.windowS),
-    w.p50 ?? 'n/a',
-    w.p99 ?? 'n/a',
+    w.p50 === null ? 'n/a' : fmt(w.p50),
+    w.p99 === null ? 'n/a' : fmt(w.p99),
     w.non2xx + w.errors,
     fmt(w.rssBytes / MB),
   ]);
@@ -133,7 +133,7 @@ function report(
     `${run.connections} keep-alive connections for ${run.duration} s, each cycling courses.get, courses.students.list (30) and ` +
       'announcements.create (a write that grows the store all along), against one emulator on an SQLite file, quota unlimited. ' +
       `RSS of the emulator process: ${fmt(run.rssAtStart / MB)} MB before the load, ${fmt(baseline / MB)} MB after the warm-up, ` +
-      `${fmt(run.rssAtEnd / MB)} MB at the end. p99 of the first steady window ${firstP99} ms, of the last ${lastP99} ms ` +
+      `${fmt(run.rssAtEnd / MB)} MB at the end. p99 of the first steady window ${fmt(firstP99)} ms, of the last ${fmt(lastP99)} ms ` +
       `(drift ${Number.isFinite(firstP99) && Number.isFinite(lastP99) && firstP99 > 0 ? `${fmt((lastP99 / firstP99 - 1) * 100)} %` : 'n/a'}).`,
     '',
     table(['window', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB'], rows),

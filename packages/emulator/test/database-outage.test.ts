@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { running, start, stop } from './helpers/cli-process.js';
 import { PG_URL, wire } from './helpers/harness.js';
-import { loadUntil, type Answer } from './helpers/load.js';
+import { loadUntil, type Answer, type LoadRequest } from './helpers/load.js';
 import { ownDatabase } from './helpers/own-database.js';
 
 // PostgreSQL drops the emulator's connections under load (pg_terminate_backend, as a restart or a
@@ -46,7 +46,7 @@ describe.skipIf(!PG_URL)('a PostgreSQL outage under load', () => {
       const sentAt = new Map<number, number>();
       const load = loadUntil(
         16,
-        (i) => {
+        (i): LoadRequest => {
           sentAt.set(i, performance.now());
           return i % 2 === 0
             ? { url: `${emulator.url}/v1/courses/d:welcome`, headers: { authorization: 'Bearer demo-teacher' } }

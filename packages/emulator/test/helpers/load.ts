@@ -4,6 +4,14 @@ export interface Answer {
   body: string;
 }
 
+/** One request of a load run. */
+export interface LoadRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /**
  * Keeps `concurrency` requests in flight until `stop()` says so, calling `make(i)` for the i-th
  * request. Failed connections (a killed server) count as status 0. Used to put a store under load
@@ -11,7 +19,7 @@ export interface Answer {
  */
 export function loadUntil(
   concurrency: number,
-  make: (i: number) => { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+  make: (i: number) => LoadRequest,
   onAnswer: (i: number, answer: Answer) => void,
 ): { stop: () => Promise<void> } {
   let next = 0;
