@@ -116,8 +116,9 @@ function report(
     {
       name: 'errors (non-2xx, socket errors, timeouts)',
       goal: '0',
-      measured: `${errors} of ${fmtInt(totals.requests)} (statuses ${JSON.stringify(totals.statuses)})`,
+      measured: `${errors} of ${fmtInt(totals.requests)} (statuses ${JSON.stringify(totals.statuses)}; ${totals.timeouts} timeouts after 10 s, ${totals.errors} socket errors)`,
       met: errors === 0,
+      ...(errors === 0 ? {} : { reason: totals.timeouts > 0 ? 'requests waited more than 10 s for an answer' : 'failed requests' }),
     },
   ];
   const rows = windows.map((w) => [
