@@ -6,6 +6,7 @@ import type { Interceptor } from './api/types.js';
 import type { Env } from './env.js';
 import { registerBatchRoutes } from './http/batch.js';
 import { registerDiscoveryRoutes } from './http/discovery.js';
+import { registerEdgeGuard, type EdgeOptions } from './http/edge-guard.js';
 import { installErrorHandler } from './http/errors.js';
 import { registerClassroomRoutes } from './http/router.js';
 import type { Platform } from './platform/platform.js';
@@ -21,6 +22,8 @@ export interface AppParts {
   platform?: Platform;
   /** Called by the admin reset endpoint. */
   reset: (options: { demo?: boolean }) => Promise<void>;
+  /** Host, Origin and admin-token checks before any route runs. */
+  edge?: EdgeOptions;
 }
 
 /** Builds the HTTP app. It has no logic of its own: it wires the parts together. */
@@ -37,6 +40,8 @@ export function buildApp(parts: AppParts): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   installErrorHandler(app);
+  // First of all hooks: a refused request must not reach the request log, quota or any route.
+  registerEdgeGuard(app, parts.edge ?? {});
   if (parts.platform) registerPlatformHooks(app, parts.platform);
   registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? [], parts.platform?.gate);
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));

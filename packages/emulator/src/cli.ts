@@ -3,10 +3,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminApiError, AdminClient } from './admin/client.js';
 import { createEmulator, type Emulator } from './emulator.js';
+import { isLoopback } from './platform/addresses.js';
 import { LIMIT_NAMES, type Limits } from './platform/limits.js';
 import { DEMO_DOMAIN, DEMO_TOKENS } from './seed/demo.js';
 import type { FixtureProgress } from './seed/fixture.js';
-import type { StoreOptions } from './store/db.js';
+import { DatabaseUnreachable, type StoreOptions } from './store/db.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,10 +35,16 @@ Options of start:
   --log-level LEVEL      fatal, error, warn, info, debug, trace or silent (default warn)
   --quota-retry-after    send Retry-After on quota errors (production sends none)
   --request-log-size N   requests kept in the request log (default 10000)
+  --allow-origin ORIGIN  let web pages from ORIGIN call the emulator (repeatable; * for any)
+  --allow-host NAME      accept NAME in the Host header besides localhost and IP addresses (repeatable)
+  --admin-token TOKEN    require this bearer token on the admin API ($CLASSROOM_EMULATOR_ADMIN_TOKEN);
+                         one is generated when --host is not a loopback address
+  --allow-push-host NAME let topics push to NAME besides loopback addresses (repeatable; * for any)
 
 Options of the other commands:
   --url URL              the running emulator (default http://$CLASSROOM_EMULATOR_HOST, else
                          http://127.0.0.1:8085)
+  --admin-token TOKEN    the emulator's admin token ($CLASSROOM_EMULATOR_ADMIN_TOKEN)
 
   -h, --help             this text
   -v, --version          the version
@@ -59,12 +66,17 @@ const START_OPTIONS = {
   'log-level': { type: 'string' },
   'quota-retry-after': { type: 'boolean' },
   'request-log-size': { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
+  'allow-host': { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+  'allow-push-host': { type: 'string', multiple: true },
 } as const satisfies ParseArgsConfig['options'];
 
 const CLIENT_OPTIONS = {
   url: { type: 'string' },
   out: { type: 'string' },
   demo: { type: 'boolean' },
+  'admin-token': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -139,6 +151,7 @@ async function start(args: string[]): Promise<void> {
     throw new UsageError(`--request-log-size must be a whole number of at least 1, not "${logSize}"`);
   }
   if (values.seed !== undefined && !existsSync(values.seed)) throw new UsageError(`--seed: there is no file ${values.seed}`);
+  const adminToken = adminTokenOf(values['admin-token']);
 
   let emulator: Emulator;
   try {
@@ -152,16 +165,27 @@ async function start(args: string[]): Promise<void> {
       ...(logSize !== undefined ? { requestLogSize: Number(logSize) } : {}),
       ...(values.seed ? { fixture: values.seed, onFixtureProgress: progressLine(values.seed) } : {}),
       logger: logLevel === 'silent' ? false : { level: logLevel },
+      ...(adminToken !== undefined ? { adminToken } : {}),
+      ...(values['allow-origin'] ? { allowOrigins: values['allow-origin'] } : {}),
+      ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
+      ...(values['allow-push-host'] ? { allowPushHosts: values['allow-push-host'] } : {}),
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use; pick another with --port`);
+    if (error instanceof DatabaseUnreachable) {
+      const source = values['database-url'] !== undefined ? '--database-url' : 'CLASSROOM_EMULATOR_DATABASE_URL';
+      throw new Error(`${error.message}; the URL was given by ${source}.`);
+    }
     throw error;
   }
 
   const where = store.kind === 'postgres' ? 'PostgreSQL' : dataDir ? `SQLite in ${dataDir}` : 'SQLite in memory';
   const out = process.stdout;
-  out.write(`classroom-emulator ${VERSION} listening on ${emulator.url} (${where})\n`);
+  const network = !isLoopback(values.host ?? '127.0.0.1');
+  out.write(`classroom-emulator ${VERSION} listening on ${network ? `http://${emulator.listenAddress}` : emulator.url} (${where})\n`);
+  if (network) out.write(`WARNING: listening on ${emulator.listenAddress}, the emulator is reachable from the network.\n`);
+  if (emulator.adminToken !== undefined) out.write(`Admin API admin token: ${emulator.adminToken} (send "Authorization: Bearer <admin token>")\n`);
   out.write(`export CLASSROOM_EMULATOR_HOST=${emulator.host}\n`);
   if (!emulator.seeding.fresh) out.write('The store already holds state: nothing was seeded.\n');
   if (emulator.seeding.fixture) {
@@ -198,11 +222,17 @@ async function start(args: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-function clientFor(url: string | undefined): AdminClient {
+function adminTokenOf(flag: string | undefined): string | undefined {
+  const token = flag ?? (process.env.CLASSROOM_EMULATOR_ADMIN_TOKEN || undefined);
+  if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) throw new UsageError('--admin-token must be printable ASCII without spaces');
+  return token;
+}
+
+function clientFor(url: string | undefined, adminToken?: string): AdminClient {
   const host = process.env.CLASSROOM_EMULATOR_HOST;
   const base = url ?? (host ? (/^https?:\/\//.test(host) ? host : `http://${host}`) : 'http://127.0.0.1:8085');
   if (!/^https?:\/\/[^/]+/.test(base)) throw new UsageError(`--url must be an http(s) URL, not "${base}"`);
-  return new AdminClient(base);
+  return new AdminClient(base, adminTokenOf(adminToken));
 }
 
 function oneFile(positionals: string[], command: string): string {
@@ -222,10 +252,10 @@ function readText(file: string): string {
 
 async function seed(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, CLIENT_OPTIONS);
-  onlyFlags(values, ['url'], 'seed');
+  onlyFlags(values, ['url', 'admin-token'], 'seed');
   const file = oneFile(positionals, 'seed');
   const text = readText(file);
-  const client = clientFor(values.url);
+  const client = clientFor(values.url, values['admin-token']);
   const summary = file.endsWith('.json') ? await client.loadFixture(JSON.parse(text) as object) : await client.loadFixture(text);
   process.stdout.write(
     `Loaded ${file}: ${summary.domains} domains, ${summary.users} users, ${summary.courses} courses, ${summary.members} memberships, ` +
@@ -235,9 +265,9 @@ async function seed(args: string[]): Promise<void> {
 
 async function exportState(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, CLIENT_OPTIONS);
-  onlyFlags(values, ['url', 'out'], 'export');
+  onlyFlags(values, ['url', 'out', 'admin-token'], 'export');
   noPositionals(positionals, 'export');
-  const state = await clientFor(values.url).exportState();
+  const state = await clientFor(values.url, values['admin-token']).exportState();
   const text = `${JSON.stringify(state)}\n`;
   if (values.out) {
     writeFileSync(values.out, text);
@@ -248,7 +278,7 @@ async function exportState(args: string[]): Promise<void> {
 
 async function importState(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, CLIENT_OPTIONS);
-  onlyFlags(values, ['url'], 'import');
+  onlyFlags(values, ['url', 'admin-token'], 'import');
   const file = oneFile(positionals, 'import');
   let state: unknown;
   try {
@@ -256,16 +286,16 @@ async function importState(args: string[]): Promise<void> {
   } catch (error) {
     throw new Error(`${file} is not JSON: ${(error as Error).message}`);
   }
-  const { imported } = await clientFor(values.url).importState(state as Parameters<AdminClient['importState']>[0]);
+  const { imported } = await clientFor(values.url, values['admin-token']).importState(state as Parameters<AdminClient['importState']>[0]);
   const rows = Object.values(imported).reduce((n, count) => n + count, 0);
   process.stdout.write(`Imported ${rows} rows from ${file}.\n`);
 }
 
 async function reset(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, CLIENT_OPTIONS);
-  onlyFlags(values, ['url', 'demo'], 'reset');
+  onlyFlags(values, ['url', 'demo', 'admin-token'], 'reset');
   noPositionals(positionals, 'reset');
-  await clientFor(values.url).reset({ demo: values.demo === true });
+  await clientFor(values.url, values['admin-token']).reset({ demo: values.demo === true });
   process.stdout.write(values.demo ? 'Reset; the demo school is seeded.\n' : 'Reset; the state is empty.\n');
 }
 

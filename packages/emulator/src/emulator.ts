@@ -3,6 +3,8 @@ import { AdminClient } from './admin/client.js';
 import type { Interceptor } from './api/types.js';
 import { buildApp } from './app.js';
 import { Env } from './env.js';
+import { generateAdminToken } from './http/edge-guard.js';
+import { isLoopback } from './platform/addresses.js';
 import { VirtualClock } from './platform/clock.js';
 import { IdSource } from './platform/ids.js';
 import type { Limits } from './platform/limits.js';
@@ -46,6 +48,17 @@ export interface EmulatorOptions {
   requestLogSize?: number;
   /** How Pub/Sub push delivery of notifications retries. */
   notificationDelivery?: DeliveryOptions;
+  /**
+   * Required as `Authorization: Bearer …` on the admin API when set. On a host other than a loopback
+   * address one is generated when absent (see {@link Emulator.adminToken}).
+   */
+  adminToken?: string;
+  /** Host header names accepted beside the listen address, localhost and IP addresses. */
+  allowHosts?: string[];
+  /** Origins (`http://localhost:3000`) whose web pages may call the emulator, beside its own. */
+  allowOrigins?: string[];
+  /** Hosts a topic's push endpoint may name beside loopback addresses (`*` for any). */
+  allowPushHosts?: string[];
 }
 
 /** A running (or injectable) emulator. */
@@ -54,12 +67,16 @@ export interface Emulator {
   readonly url: string;
   /** `host:port`, the value for CLASSROOM_EMULATOR_HOST. */
   readonly host: string;
+  /** Where the server is bound, e.g. `0.0.0.0:8085` for every interface (empty when not listening). */
+  readonly listenAddress: string;
   /** The Fastify app, for `inject()`. */
   readonly app: FastifyInstance;
   readonly env: Env;
   readonly admin: AdminClient;
   /** What was seeded at start (nothing when the store already held state). */
   readonly seeding: StartSeeding;
+  /** The token the admin API requires, when it requires one. */
+  readonly adminToken: string | undefined;
   /** Empties the state (and re-seeds the demo school with `demo: true`), without a restart. */
   reset(options?: { demo?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -78,6 +95,8 @@ const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
  * ```
  */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const listenHost = options.host ?? '127.0.0.1';
+  const adminToken = options.adminToken ?? (options.listen !== false && !isLoopback(listenHost) ? generateAdminToken() : undefined);
   const store = await Store.open(options.store ?? { kind: 'sqlite' });
   const clock = new VirtualClock();
   if (options.frozenAt !== undefined) clock.freezeAt(options.frozenAt);
@@ -87,6 +106,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     ...(options.quotaRetryAfter !== undefined ? { quotaRetryAfter: options.quotaRetryAfter } : {}),
     ...(options.requestLogSize !== undefined ? { requestLogSize: options.requestLogSize } : {}),
     ...(options.notificationDelivery ? { delivery: options.notificationDelivery } : {}),
+    ...(options.allowPushHosts ? { allowPushHosts: options.allowPushHosts } : {}),
   });
 
   const reset = async ({ demo = false }: { demo?: boolean } = {}) => {
@@ -104,8 +124,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     platform,
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
     publicUrl: () => (publicUrl ? `${publicUrl}/` : undefined),
+    edge: {
+      listenHost,
+      ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+      ...(options.allowOrigins ? { allowOrigins: options.allowOrigins } : {}),
+      ...(adminToken !== undefined ? { adminToken } : {}),
+    },
   });
   Object.assign(env, { log: app.log });
+  store.availability.listener = {
+    lost: (error) => app.log.error({ err: error }, 'lost the connection to the database: requests answer 503 UNAVAILABLE until it is back'),
+    back: (downForMs) => app.log.warn(`the database is reachable again after ${downForMs} ms: requests are served again`),
+  };
 
   // A fresh store gets the demo school and the fixture; a data dir or shared database that already holds state keeps it.
   let seeding: StartSeeding;
@@ -123,11 +153,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
 
   let host = '';
+  let listenAddress = '';
   if (options.listen !== false) {
-    const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const address = await app.listen({ host: listenHost, port: options.port ?? 0 });
     const url = new URL(address);
     host = url.host;
     publicUrl = `http://${host}`;
+    // Fastify names 127.0.0.1 when bound to every interface; the banner must tell the truth.
+    const bound = app.server.address();
+    if (bound && typeof bound === 'object') listenAddress = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
   } else {
     await app.ready();
   }
@@ -135,10 +169,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return {
     url: publicUrl,
     host,
+    listenAddress,
     app,
     env,
-    admin: new AdminClient(publicUrl),
+    admin: new AdminClient(publicUrl, adminToken),
     seeding,
+    adminToken,
     reset,
     async close() {
       await app.close();

@@ -31,6 +31,7 @@ const CASES: [name: string, title: string, table: RegExp][] = [
   ['throughput', '# Throughput (quick mode)', /\| SQLite \(memory\) \| courses\.get \| \d+ \| [\d,]+ \| [\d,]+ \|/],
   ['startup', '# Start and reset (quick mode)', /\| SQLite \(memory\) \| reset \{\} \(wipe a seeded demo school\) \|/],
   ['district', '# District scale (quick mode)', /\| SQLite \(memory\) \| 30 \| 34 pages, 1000 students \|/],
+  ['soak', '# Soak: mixed load for minutes (quick mode)', /\| errors \(non-2xx, socket errors, timeouts\) \| 0 \| \d+ of [\d,]+ /],
   [
     'retry',
     '# Retry under a quota storm (quick mode)',

@@ -119,14 +119,24 @@ function query(params: Record<string, string | number | boolean | undefined>): s
  * ```
  */
 export class AdminClient {
-  constructor(readonly baseUrl: string) {}
+  /**
+   * @param adminToken sent as `Authorization: Bearer …`: needed when the emulator was started with an
+   *   admin token (always on a network-facing `--host`).
+   */
+  constructor(
+    readonly baseUrl: string,
+    private readonly adminToken?: string,
+  ) {}
 
   /** Any admin call: `request('GET', '/health')`. */
   async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const payload = typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body);
     const response = await fetch(`${this.baseUrl.replace(/\/$/, '')}/emulator/v1${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': contentType },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': contentType }),
+        ...(this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {}),
+      },
       ...(body === undefined ? {} : { body: payload }),
     });
     const text = await response.text();

@@ -233,6 +233,12 @@ export function platformEndpoints(env: Env, platform: Platform): AdminEndpoint[]
             url = undefined;
           }
           if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) invalidArgument(`"${body.pushEndpoint}" is not an http(s) URL.`, 'pushEndpoint');
+          if (!platform.notifications.endpointAllowed(body.pushEndpoint)) {
+            invalidArgument(
+              `"${url.hostname}" is not a loopback address; the emulator pushes to other hosts only when started with --allow-push-host ${url.hostname}.`,
+              'pushEndpoint',
+            );
+          }
         }
         const row: PubsubTopicRow = {
           name: topicName,

@@ -1,6 +1,7 @@
 import { renderError, type ErrorCode, type RenderOptions } from 'classroom-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiFailure } from '../failure.js';
+import { isConnectionFailure } from '../store/availability.js';
 
 /** `$.xgafv=2` or the equivalent header ask for the v2 error format (no `errors[]`). */
 function formatOf(request: FastifyRequest): 1 | 2 {
@@ -38,6 +39,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return sendError(reply, request, 'INVALID_ARGUMENT', { message: error.message });
+    }
+    if (isConnectionFailure(error)) {
+      // The store logs the outage once; the client gets a 503 that classroom-errors' retry policy retries.
+      return sendError(reply, request, 'UNAVAILABLE', { message: 'The emulator cannot reach its database right now; try again shortly.' });
     }
     request.log.error({ err: error }, 'unexpected failure');
     return sendError(reply, request, 'INTERNAL');

@@ -1,5 +1,6 @@
 import type { Env } from '../env.js';
 import { platformRepos, type FeedType, type RegistrationRow } from '../store/platform-repos.js';
+import { pushHostAllowed } from './addresses.js';
 import type { ClassroomEvent } from './events.js';
 import { IdSource } from './ids.js';
 
@@ -114,8 +115,9 @@ export class Notifications {
 
   constructor(
     private readonly env: Env,
-    options: DeliveryOptions & { capacity?: number } = {},
+    options: DeliveryOptions & { capacity?: number; allowPushHosts?: readonly string[] } = {},
   ) {
+    this.allowPushHosts = options.allowPushHosts ?? [];
     this.capacity = options.capacity ?? 1000;
     this.delivery = { maxAttempts: options.maxAttempts ?? 5, backoffMs: options.backoffMs ?? 100, timeoutMs: options.timeoutMs ?? 5000 };
     this.unsubscribe = env.events.on((event) => {
@@ -126,6 +128,18 @@ export class Notifications {
 
   /** Most notifications kept; the oldest go first. */
   capacity: number;
+
+  /** Hosts beside loopback ones that push endpoints may name; checked when a topic is set and again before sending. */
+  readonly allowPushHosts: readonly string[];
+
+  /** Whether a push endpoint may be sent to. */
+  endpointAllowed(endpoint: string): boolean {
+    try {
+      return pushHostAllowed(new URL(endpoint), this.allowPushHosts);
+    } catch {
+      return false;
+    }
+  }
 
   private async handle(event: ClassroomEvent): Promise<void> {
     // Submissions are only ever created along with their course work, and the feed documents that such
@@ -171,6 +185,12 @@ export class Notifications {
   }
 
   private async deliver(record: NotificationRecord, endpoint: string, envelope: unknown): Promise<void> {
+    // A topic row can also arrive by a state import, past the check of the topic endpoint.
+    if (!this.endpointAllowed(endpoint)) {
+      record.delivery.attempts.push({ at: new Date().toISOString(), error: 'the push endpoint host is not allowed (see --allow-push-host)' });
+      record.delivery.state = 'failed';
+      return;
+    }
     const signal = this.controller.signal;
     for (let attempt = 1; attempt <= this.delivery.maxAttempts && !signal.aborted; attempt++) {
       const entry: DeliveryAttempt = { at: new Date().toISOString() };

@@ -36,6 +36,8 @@ export interface PlatformOptions {
   notificationLogSize?: number;
   /** How Pub/Sub push delivery retries. */
   delivery?: DeliveryOptions;
+  /** Hosts a push endpoint may name beside loopback addresses (`--allow-push-host`). */
+  allowPushHosts?: readonly string[];
 }
 
 /** The request's test id header, when it has exactly one. */
@@ -67,7 +69,11 @@ export class Platform {
   ) {
     this.quota = new Quota(env, options.quotaRetryAfter ?? false);
     this.log = new RequestLog(env.clock, options.requestLogSize ?? 10_000);
-    this.notifications = new Notifications(env, { ...options.delivery, capacity: options.notificationLogSize ?? 1000 });
+    this.notifications = new Notifications(env, {
+      ...options.delivery,
+      capacity: options.notificationLogSize ?? 1000,
+      allowPushHosts: options.allowPushHosts ?? [],
+    });
   }
 
   /** Quota first (a faulted request has been counted, as a backend failure is in production), then faults. */

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
+import { Availability, isConnectionFailure } from './availability.js';
 import { Repos } from './repos.js';
+import { openDataDir } from './sqlite-file.js';
 import type { Database } from './schema.js';
 
 /** Where the state lives. */
@@ -16,6 +16,8 @@ export type StoreOptions =
       /** A PostgreSQL schema to keep the tables in (created if missing); lets test files share a database. */
       schema?: string;
       poolSize?: number;
+      /** How long a new connection may take before the request fails with 503. Default 10 s. */
+      connectTimeoutMs?: number;
     };
 
 /**
@@ -37,6 +39,8 @@ export class Store {
      * schema, so one left by another process (a parallel test file) makes it skip creating its own.
      */
     private readonly migrationSchema?: string,
+    /** Whether the database is reachable (always for SQLite); set a listener to hear of outages. */
+    readonly availability = new Availability(),
   ) {}
 
   /** Opens (and migrates) a store. */
@@ -71,21 +75,35 @@ export class Store {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+
+  /**
+   * SQLite's full `PRAGMA integrity_check` ('ok', or the problems found, one per line); PostgreSQL
+   * keeps its own pages consistent and answers 'ok'. For checks after a crash.
+   */
+  async integrityCheck(): Promise<string> {
+    if (this.dialect !== 'sqlite') return 'ok';
+    const { rows } = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(this.db);
+    return rows.map((row) => row.integrity_check).join('\n');
+  }
 }
 
 function openSqlite(dataDir: string | undefined): Store {
-  let file = ':memory:';
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
-    file = join(dataDir, 'classroom.sqlite');
-  }
-  const database = new SQLite(file);
-  if (dataDir) database.pragma('journal_mode = WAL');
+  // A data directory is checked, locked for this process and put in WAL mode by openDataDir.
+  const opened = dataDir ? openDataDir(dataDir) : { database: new SQLite(':memory:'), release: () => {} };
+  const database = opened.database;
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   // Kysely's SQLite driver serialises every query and transaction on this single connection, so a
   // transaction is never interleaved with another writer: limits hold without row locks.
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
+  const statements = cachingStatements(database);
+  const closing: SqliteDatabase = {
+    prepare: (sql) => statements.prepare(sql),
+    close: () => {
+      statements.close();
+      opened.release();
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: closing }) });
   return new Store('sqlite', db, { rowLocks: false });
 }
 
@@ -131,7 +149,18 @@ export function cachingStatements(database: SQLite.Database, capacity = STATEMEN
 
 let int8Parsed = false;
 
-async function openPostgres(options: { url: string; schema?: string; poolSize?: number }): Promise<Store> {
+/** PostgreSQL could not be reached at start; `address` is the host:port the URL names. */
+export class DatabaseUnreachable extends Error {
+  constructor(
+    readonly address: string,
+    cause: Error,
+  ) {
+    super(`PostgreSQL at ${address} could not be reached (${cause.message || (cause as { code?: string }).code || cause.name})`, { cause });
+    this.name = 'DatabaseUnreachable';
+  }
+}
+
+async function openPostgres(options: { url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number }): Promise<Store> {
   if (!int8Parsed) {
     // Times are bigint epoch milliseconds: well inside Number's exact range.
     pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -145,18 +174,53 @@ async function openPostgres(options: { url: string; schema?: string; poolSize?: 
   const pool = new pg.Pool({
     connectionString: url.toString(),
     max: options.poolSize ?? 10,
+    // An unreachable host fails a request (503) in seconds instead of holding it until the OS gives up.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
   });
-  if (schema) {
-    try {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    } catch (error) {
-      // Two processes may race to create it; the loser sees a unique violation and can go on.
-      if ((error as { code?: string }).code !== '23505') throw error;
+  const availability = new Availability();
+  // Without these listeners a connection dropped under the pool (server restart, failover,
+  // pg_terminate_backend, idle timeout) is an unhandled 'error' event and ends the process. Idle
+  // clients report to the pool; checked-out ones only to themselves.
+  const connectedAt = new WeakMap<object, number>();
+  pool.on('error', (error, client) => availability.failed(error, connectedAt.get(client)));
+  pool.on('connect', (client) => {
+    const at = performance.now();
+    connectedAt.set(client, at);
+    client.on('error', (error) => availability.failed(error, at));
+    availability.connected();
+  });
+  // Kysely takes its connections here: a failure to connect is the first sign of an outage.
+  const watched = {
+    connect: async () => {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        if (error instanceof Error && isConnectionFailure(error)) availability.failed(error);
+        throw error;
+      }
+    },
+    end: () => pool.end(),
+  };
+  try {
+    await pool.query('SELECT 1');
+    if (schema) {
+      try {
+        await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      } catch (error) {
+        // Two processes may race to create it; the loser sees a unique violation and can go on.
+        if ((error as { code?: string }).code !== '23505') throw error;
+      }
     }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (isConnectionFailure(error)) {
+      throw new DatabaseUnreachable(`${url.hostname || 'localhost'}:${url.port || '5432'}`, error as Error);
+    }
+    throw error;
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new Store('postgres', db, { rowLocks: true }, schema ?? 'public');
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: watched }) });
+  return new Store('postgres', db, { rowLocks: true }, schema ?? 'public', availability);
 }
 
 /** Drops a PostgreSQL schema and everything in it (test clean-up). */
