@@ -1,3 +1,4 @@
+import { addOnsHandlers } from './add-ons/routes.js';
 import { aliasesHandlers } from './aliases/routes.js';
 import { announcementsHandlers } from './announcements/routes.js';
 import { courseWorkMaterialsHandlers } from './course-work-materials/routes.js';
@@ -35,4 +36,5 @@ export const HANDLERS: HandlerTable = {
   ...courseWorkMaterialsHandlers,
   ...announcementsHandlers,
   ...rubricsHandlers,
+  ...addOnsHandlers,
 };

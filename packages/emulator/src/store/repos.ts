@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Updateable } from 'kysely';
+import { AddOnRepo } from './add-on-repos.js';
 import { ClassworkRepo, DriveRepo } from './classwork-repos.js';
 import type { Capabilities } from './db.js';
 import {
@@ -42,6 +43,7 @@ export class Repos {
   readonly state: StateRepo;
   readonly classwork: ClassworkRepo;
   readonly drive: DriveRepo;
+  readonly addOns: AddOnRepo;
 
   constructor(readonly db: Db, readonly capabilities: Capabilities) {
     this.users = new UsersRepo(db, capabilities);
@@ -55,6 +57,7 @@ export class Repos {
     this.state = new StateRepo(db);
     this.classwork = new ClassworkRepo(db, capabilities);
     this.drive = new DriveRepo(db);
+    this.addOns = new AddOnRepo(db, capabilities);
   }
 }
 

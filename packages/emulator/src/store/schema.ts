@@ -158,6 +158,10 @@ export interface Database {
 
 /** Every table, children first: the order to delete in, and the reverse of the order to insert in. */
 export const TABLES: readonly (keyof Database)[] = [
+  'add_on_submissions',
+  'add_on_attachments',
+  'add_on_tokens',
+  'add_ons',
   'rubrics',
   'student_submissions',
   'classwork_items',
