@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassroomEvent } from '../src/platform/events.js';
 import { course, inProject, school, type School } from './helpers/classwork-fixtures.js';
-import { adminFailure, denied, failure, invalid, notFound, person, startEmulator, STORES, wire, wireBody, type Person } from './helpers/harness.js';
+import { parseCurl } from './helpers/curl.js';
+import { adminFailure, denied, failure, invalid, notFound, officialClient, person, startEmulator, STORES, wire, wireBody, type Person } from './helpers/harness.js';
 
 const START = Date.UTC(2026, 8, 1, 12, 0, 0);
 const ADD_ON = 'quiz-addon';
@@ -206,7 +208,7 @@ describe.each(STORES)('add-ons on $name', ({ options }) => {
   it('scopes: the student scope cannot change attachments; Classroom scopes without an add-on scope reach nothing', async () => {
     const itemId = await work();
     const { accessToken } = await emulator.admin.mintToken({ user: s.teacher.email, project: ADD_ON, scopes: ['classroom.addons.student'] });
-    const narrow = { ...teacher, api: (await import('./helpers/harness.js')).officialClient(emulator, accessToken) };
+    const narrow = { ...teacher, api: officialClient(emulator, accessToken) };
     const scopeBody = (method: string) =>
       wire(403, 'PERMISSION_DENIED', 'insufficientPermissions', 'Request had insufficient authentication scopes.', [
         { '@type': ERROR_INFO, reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: SERVICE, method } },
@@ -367,5 +369,38 @@ describe.each(STORES)('add-ons on $name', ({ options }) => {
     const later = [...first.data.addOnAttachments!, ...second.data.addOnAttachments!][5]!;
     await teacher.api.courses.courseWork.addOnAttachments.studentSubmissions.patch({ ...ref, attachmentId: later.id!, updateMask: 'pointsEarned', requestBody: { pointsEarned: 0.5 } });
     expect((await s.teacher.api.courses.courseWork.studentSubmissions.get({ courseId, courseWorkId: itemId, id: submissionId })).data.draftGrade).toBe(classroomGrade);
+  });
+});
+
+describe("the demo school's add-on, as examples/demo-school.md documents it", () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  beforeAll(async () => {
+    emulator = await startEmulator({ demo: true, frozenAt: START });
+  });
+  afterAll(() => emulator.close());
+
+  it('each documented call answers, and the add-on grade reaches the Classroom submission', async () => {
+    const doc = readFileSync(new URL('../examples/demo-school.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## An add-on'), doc.indexOf('## One call to each error'));
+    const lines = section.split('\n').filter((line) => line.startsWith('curl '));
+    expect(lines).toHaveLength(4);
+    const answers: unknown[] = [];
+    for (const line of lines) {
+      const call = parseCurl(line);
+      const response = await fetch(call.url.replace('$E', emulator.url), { method: call.method, headers: call.headers, ...(call.body !== undefined ? { body: call.body } : {}) });
+      expect(response.status, line).toBe(200);
+      answers.push(await response.json());
+    }
+    const [list, context, graded, submission] = answers as [{ addOnAttachments: unknown[] }, unknown, unknown, Record<string, unknown>];
+    expect(list.addOnAttachments).toEqual([
+      expect.objectContaining({ id: 'quizlab-fractions', itemId: '700000000001', maxPoints: 10, studentWorkReviewUri: { uri: 'https://quizlab.example/review/fractions' } }),
+    ]);
+    expect(context).toMatchObject({ itemId: '700000000001', supportsStudentWork: true, studentContext: { submissionId: 'Cg4IdemoAvaQuiz' } });
+    expect(graded).toEqual({ pointsEarned: 9, postSubmissionState: 'NEW' });
+    expect(submission).toMatchObject({ id: 'Cg4IdemoAvaQuiz', draftGrade: 9 });
+
+    const launch = await emulator.admin.launchAddOn('maplewood-quiz', { iframe: 'studentView', user: 'ava.chen@maplewood.example', course: 'd:welcome', item: '700000000001', attachmentId: 'quizlab-fractions' });
+    expect(launch.url.startsWith('https://quizlab.example/student/fractions?')).toBe(true);
+    expect(launch.query).toMatchObject({ itemId: '700000000001', itemType: 'courseWork', attachmentId: 'quizlab-fractions' });
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCurl } from './helpers/curl.js';
 import { startEmulator } from './helpers/harness.js';
 
 /*
@@ -13,32 +14,6 @@ import { startEmulator } from './helpers/harness.js';
 const DOC = new URL('../examples/demo-school.md', import.meta.url);
 const FIXTURES = new URL('../../errors/test/fixtures/wire/', import.meta.url);
 const RECORD = process.env.CLASSROOM_RECORD_WIRE === '1';
-
-/** Splits a shell command line into words, honouring single and double quotes. */
-export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let quote: string | undefined;
-  let started = false;
-  for (const ch of line) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else current += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started) words.push(current);
-      current = '';
-      started = false;
-    } else {
-      current += ch;
-      started = true;
-    }
-  }
-  if (started) words.push(current);
-  return words;
-}
 
 interface DocumentedCall {
   code: string;
@@ -56,18 +31,7 @@ function documentedCalls(): DocumentedCall[] {
   for (const row of section.split('\n')) {
     const match = /^\| `(\w+)` \| `(curl [^`]+)`/.exec(row);
     if (!match?.[1] || !match[2]) continue;
-    const words = shellWords(match[2]).slice(1);
-    const call: DocumentedCall = { code: match[1], method: '', url: '', headers: {}, body: undefined };
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i] ?? '';
-      if (word === '-X') call.method = words[++i] ?? '';
-      else if (word === '-H') {
-        const [name, ...value] = (words[++i] ?? '').split(':');
-        call.headers[(name ?? '').trim().toLowerCase()] = value.join(':').trim();
-      } else if (word === '-d') call.body = words[++i];
-      else call.url = word;
-    }
-    call.method ||= call.body === undefined ? 'GET' : 'POST';
+    const call: DocumentedCall = { code: match[1], ...parseCurl(match[2]) };
     calls.push(call);
   }
   return calls;
@@ -78,9 +42,10 @@ describe('the demo school documentation, the emulator and the recorded wire bodi
   const calls = documentedCalls();
 
   beforeAll(async () => {
-    emulator = await startEmulator({ demo: true });
-    // The ownership transfer the table relies on must still be running when its row is reached.
-    await emulator.admin.setClock({ frozen: true });
+    // The ownership transfer the table relies on must still be running when its row is reached, with
+    // exactly its whole duration left: the clock is frozen from the start, not after seeding (which can
+    // take over a second on a loaded machine).
+    emulator = await startEmulator({ demo: true, frozenAt: Date.parse('2026-09-07T08:00:00Z') });
   });
   afterAll(() => emulator?.close());
 
