@@ -338,6 +338,43 @@ describe.each(STORES)('add-ons on $name', ({ options }) => {
     );
   });
 
+  it('the admin API registers add-ons, lists them, and opens only the iframes Classroom would open', async () => {
+    const itemId = await work(10);
+    const made = await attached(itemId, { studentWorkReviewUri: { uri: `${Q}review` }, maxPoints: 10 });
+    const { addOns } = await emulator.admin.addOns();
+    expect(addOns.map((a) => [a.project, a.title, a.attachmentUriPrefixes, a.setupUri])).toEqual([
+      // Registered at the same (frozen) moment, so in project order.
+      [OTHER, OTHER, ['https://cards.example/'], 'https://cards.example/'],
+      [ADD_ON, 'Quiz Lab', [Q], Q],
+    ]);
+    expect(await adminFailure(emulator.admin.registerAddOn('bad-addon', { attachmentUriPrefixes: ['ftp://files.example/'] }))).toEqual({
+      status: 400,
+      body: invalid('"ftp://files.example/" is not an absolute http(s) URI.', 'attachmentUriPrefixes[0]'),
+    });
+    const launch = (input: Partial<Parameters<typeof emulator.admin.launchAddOn>[1]>, project = ADD_ON) =>
+      adminFailure(emulator.admin.launchAddOn(project, { iframe: 'teacherView', user: s.teacher.email, course: courseId, item: itemId, ...input }));
+    expect(await launch({}, 'nobody-addon')).toEqual({ status: 404, body: notFound('No add-on is registered for nobody-addon.') });
+    expect(await launch({})).toEqual({ status: 400, body: invalid('The teacherView iframe shows one attachment: give attachmentId.', 'attachmentId') });
+    expect(await launch({ attachmentId: 'missing' })).toEqual({ status: 404, body: notFound('The item has no attachment missing of this add-on.') });
+    expect(await launch({ iframe: 'studentView', attachmentId: made.id! })).toEqual({
+      status: 400,
+      body: wire(400, 'FAILED_PRECONDITION', 'failedPrecondition', 'Classroom opens the studentView iframe only for students of the course.'),
+    });
+    expect(await launch({ iframe: 'studentWorkReview', attachmentId: made.id! })).toEqual({
+      status: 400,
+      body: invalid("The studentWorkReview iframe shows one student's work: give student.", 'student'),
+    });
+    expect((await emulator.admin.launchAddOn(ADD_ON, { iframe: 'teacherView', user: s.teacher.email, course: courseId, item: itemId, attachmentId: made.id! })).url).toBe(
+      `${Q}teacher?${new URLSearchParams({ courseId, itemId, itemType: 'courseWork', attachmentId: made.id!, login_hint: s.teacher.id })}`,
+    );
+    await emulator.admin.deleteAddOn(OTHER);
+    expect((await failure(other.api.courses.courseWork.addOnAttachments.list({ courseId, itemId }))).body).toEqual(
+      denied(`The Cloud project ${OTHER} is not registered as a Classroom add-on.`),
+    );
+    expect(await adminFailure(emulator.admin.deleteAddOn(OTHER))).toEqual({ status: 404, body: notFound(`No add-on is registered for ${OTHER}.`) });
+    await emulator.admin.registerAddOn(OTHER, { attachmentUriPrefixes: ['https://cards.example/'] });
+  });
+
   it('racing creations each get their own attachment; lists page by 20 at most; racing grades leave both records equal', async () => {
     const itemId = await work(10);
     const addOnToken = await discoveryToken(itemId);

@@ -30,6 +30,28 @@ const LAUNCH = {
 } as const;
 
 const ADD_ON_VIEW = 'AddOn: {project, title, attachmentUriPrefixes, setupUri, createTime}';
+
+/** JSON schemas of the answers, for the OpenAPI document (and the admin test that checks GETs against it). */
+const ADD_ON_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['project', 'title', 'attachmentUriPrefixes', 'setupUri', 'createTime'],
+  properties: {
+    project: { type: 'string' },
+    title: { type: 'string' },
+    attachmentUriPrefixes: { type: 'array', items: { type: 'string' } },
+    setupUri: { type: 'string' },
+    createTime: { type: 'string', format: 'date-time' },
+  },
+} as const;
+const ADD_ONS_SCHEMA = { type: 'object', additionalProperties: false, required: ['addOns'], properties: { addOns: { type: 'array', items: ADD_ON_SCHEMA } } } as const;
+const LAUNCH_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['iframe', 'url', 'query'],
+  properties: { iframe: { type: 'string' }, url: { type: 'string' }, query: { type: 'object', additionalProperties: { type: 'string' } } },
+} as const;
+const EMPTY_SCHEMA = { type: 'object', additionalProperties: false, properties: {} } as const;
 const PROJECT = { project: 'The Cloud project id of the add-on.' };
 
 /**
@@ -41,19 +63,19 @@ export function addOnEndpoints(env: Env): AdminEndpoint[] {
     endpoint<AddOnInput>({
       method: 'PUT', path: '/addOns/{project}', tag: 'add-ons', body: ADD_ON_PUT, params: PROJECT,
       summary: 'Registers a Cloud project as a Classroom add-on with its allowed attachment URI prefixes (and setup URI); the project is created when new.',
-      response: ADD_ON_VIEW,
+      response: ADD_ON_VIEW, returns: ADD_ON_SCHEMA,
       handle: async ({ params, body }) => registerAddOn(env, params.project ?? '', body),
     }),
     endpoint({
       method: 'GET', path: '/addOns', tag: 'add-ons',
       summary: 'Every registered add-on.',
-      response: `{addOns: [${ADD_ON_VIEW}]}`,
+      response: `{addOns: [${ADD_ON_VIEW}]}`, returns: ADD_ONS_SCHEMA,
       handle: async () => ({ addOns: await listAddOns(env) }),
     }),
     endpoint({
       method: 'DELETE', path: '/addOns/{project}', tag: 'add-ons', params: PROJECT,
       summary: 'Unregisters an add-on: its project can no longer call add-on methods; its attachments stay.',
-      response: '{}',
+      response: '{}', returns: EMPTY_SCHEMA,
       handle: async ({ params }) => {
         await deleteAddOn(env, params.project ?? '');
         return {};
@@ -62,7 +84,7 @@ export function addOnEndpoints(env: Env): AdminEndpoint[] {
     endpoint<LaunchInput>({
       method: 'POST', path: '/addOns/{project}:launch', tag: 'add-ons', body: LAUNCH, params: PROJECT,
       summary: "Opens an add-on iframe for a user as Classroom would: the URL and query parameters (courseId, itemId, itemType, attachmentId, submissionId, addOnToken, login_hint) the add-on receives.",
-      response: '{iframe, url, query}',
+      response: '{iframe, url, query}', returns: LAUNCH_SCHEMA,
       handle: async ({ params, body }) => launchAddOn(env, params.project ?? '', body),
     }),
   ] as AdminEndpoint[];
