@@ -301,6 +301,20 @@ describe.each(STORES)('add-ons on $name', ({ options }) => {
     expect(Object.keys(plain)).not.toContain('maxPoints');
   });
 
+  it('an archived course keeps its attachments readable but refuses new ones, and its grades', async () => {
+    const archivedId = await course(s, s.students, 'Archived');
+    const { data: hw } = await s.teacher.api.courses.courseWork.create({ courseId: archivedId, requestBody: { title: 'Old', workType: 'ASSIGNMENT', state: 'PUBLISHED', maxPoints: 10 } });
+    const token = (await emulator.admin.launchAddOn(ADD_ON, { iframe: 'attachmentDiscovery', user: s.teacher.email, course: archivedId, item: hw.id! })).query.addOnToken!;
+    const ref = { courseId: archivedId, itemId: hw.id! };
+    const { data: made } = await teacher.api.courses.courseWork.addOnAttachments.create({ ...ref, addOnToken: token, requestBody: attachment({ studentWorkReviewUri: { uri: `${Q}r` }, maxPoints: 10 }) });
+    const submissionId = (await ada.api.courses.courseWork.getAddOnContext({ ...ref, attachmentId: made.id! })).data.studentContext!.submissionId!;
+    await s.teacher.api.courses.patch({ id: archivedId, updateMask: 'courseState', requestBody: { courseState: 'ARCHIVED' } });
+    const closed = wire(400, 'FAILED_PRECONDITION', 'failedPrecondition', 'The course is ARCHIVED; its classwork cannot change.');
+    expect((await failure(teacher.api.courses.courseWork.addOnAttachments.create({ ...ref, addOnToken: token, requestBody: attachment() }))).body).toEqual(closed);
+    expect((await failure(teacher.api.courses.courseWork.addOnAttachments.studentSubmissions.patch({ ...ref, attachmentId: made.id!, submissionId, updateMask: 'pointsEarned', requestBody: { pointsEarned: 3 } }))).body).toEqual(closed);
+    expect((await teacher.api.courses.courseWork.addOnAttachments.list(ref)).data).toEqual({ addOnAttachments: [made] });
+  });
+
   it('NOT_FOUND for unknown courses, items, items of another kind and attachments', async () => {
     const itemId = await work();
     const made = await attached(itemId);

@@ -18,11 +18,11 @@ import {
   supportsStudentWork,
 } from '../../rules/add-ons.js';
 import { checkCourseOpen, isViolation } from '../../rules/classwork.js';
+import type { Violation } from '../../rules/violation.js';
 import type { AddOnAttachmentRow, AddOnRow } from '../../store/add-on-repos.js';
 import type { Repos } from '../../store/repos.js';
 import { ensureSubmissions, readItemMask, withEvents, type Input } from '../course-work/items.js';
-import type { Page } from '../paging.js';
-import { finishPage } from '../paging.js';
+import { finishPage, type Page } from '../paging.js';
 import { checkTarget, openItem, type ItemTarget, type OpenedItem } from './items.js';
 import { toAddOnAttachment, type AddOnAttachment } from './schema.js';
 
@@ -33,7 +33,8 @@ function prefixesOf(addOn: AddOnRow): string[] {
   return JSON.parse(addOn.attachment_uri_prefixes) as string[];
 }
 
-function value<T>(result: T | import('../../rules/violation.js').Violation): T {
+/** The result of a rule that returns a value or a violation: the value, or the request fails. */
+function value<T>(result: T | Violation): T {
   if (isViolation(result)) enforce(result);
   return result as T;
 }
