@@ -184,8 +184,8 @@ describe.each(STORES)('add-ons on $name', ({ options }) => {
     }
     // Nothing changed: the attachment and the grades are as before.
     expect((await teacher.api.courses.courseWork.addOnAttachments.get(ref)).data).toEqual(made);
-    // Ada never opened the work in Classroom itself, so her submission is still NEW, and ungraded.
-    expect((await teacher.api.courses.courseWork.addOnAttachments.studentSubmissions.get({ ...ref, submissionId })).data).toEqual({ postSubmissionState: 'NEW' });
+    // Ada opened the add-on, so the work is opened (CREATED); it is still ungraded.
+    expect((await teacher.api.courses.courseWork.addOnAttachments.studentSubmissions.get({ ...ref, submissionId })).data).toEqual({ postSubmissionState: 'CREATED' });
   });
 
   it('a project that is not a registered add-on is refused; so is a token the iframe gave someone else', async () => {
@@ -447,7 +447,7 @@ describe("the demo school's add-on, as examples/demo-school.md documents it", ()
       expect.objectContaining({ id: 'quizlab-fractions', itemId: '700000000001', maxPoints: 10, studentWorkReviewUri: { uri: 'https://quizlab.example/review/fractions' } }),
     ]);
     expect(context).toMatchObject({ itemId: '700000000001', supportsStudentWork: true, studentContext: { submissionId: 'Cg4IdemoAvaQuiz' } });
-    expect(graded).toEqual({ pointsEarned: 9, postSubmissionState: 'NEW' });
+    expect(graded).toEqual({ pointsEarned: 9, postSubmissionState: 'CREATED' });
     expect(submission).toMatchObject({ id: 'Cg4IdemoAvaQuiz', draftGrade: 9 });
 
     const launch = await emulator.admin.launchAddOn('maplewood-quiz', { iframe: 'studentView', user: 'ava.chen@maplewood.example', course: 'd:welcome', item: '700000000001', attachmentId: 'quizlab-fractions' });

@@ -23,6 +23,7 @@ import type { AddOnAttachmentRow, AddOnRow } from '../../store/add-on-repos.js';
 import type { Repos } from '../../store/repos.js';
 import { ensureSubmissions, readItemMask, withEvents, type Input } from '../course-work/items.js';
 import { finishPage, type Page } from '../paging.js';
+import { markOpened } from '../student-submissions/service.js';
 import { checkTarget, openItem, type ItemTarget, type OpenedItem } from './items.js';
 import { toAddOnAttachment, type AddOnAttachment } from './schema.js';
 
@@ -221,6 +222,9 @@ export async function getAddOnContext(env: Env, caller: Caller, target: ItemTarg
     if (!studentWork) return { ...base, studentContext: {} };
     await ensureSubmissions(env, repos, [item], events, new Set([caller.user.id]));
     const [submission] = await repos.classwork.submissions([item.id], caller.user.id);
-    return { ...base, studentContext: submission ? { submissionId: submission.id } : {} };
+    if (!submission) return { ...base, studentContext: {} };
+    // The student reached the add-on from the work in Classroom, so the work counts as opened.
+    await markOpened(env, repos, caller, loaded, item, submission);
+    return { ...base, studentContext: { submissionId: submission.id } };
   });
 }
