@@ -22,6 +22,12 @@ describe('the discovery document is covered', () => {
   });
 });
 
+describe('no method answers 501', () => {
+  it('every method of the discovery document has a handler', () => {
+    expect(UNIMPLEMENTED.map((m) => m.id)).toEqual([]);
+  });
+});
+
 describe.each(STORES)('coverage on $name', ({ options }) => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let caller: Person;

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCurl } from './helpers/curl.js';
 import { startEmulator } from './helpers/harness.js';
 import { parseCurl } from './helpers/shell.js';
 
@@ -42,9 +43,10 @@ describe('the demo school documentation, the emulator and the recorded wire bodi
   const calls = documentedCalls();
 
   beforeAll(async () => {
-    emulator = await startEmulator({ demo: true });
-    // The ownership transfer the table relies on must still be running when its row is reached.
-    await emulator.admin.setClock({ frozen: true });
+    // The ownership transfer the table relies on must still be running when its row is reached, with
+    // exactly its whole duration left: the clock is frozen from the start, not after seeding (which can
+    // take over a second on a loaded machine).
+    emulator = await startEmulator({ demo: true, frozenAt: Date.parse('2026-09-07T08:00:00Z') });
   });
   afterAll(() => emulator?.close());
 

@@ -278,6 +278,12 @@ const SPECS = {
       'classroom.courses.announcements.modifyAssignees',
       'classroom.courses.courseWorkMaterials.patch',
       'classroom.courses.courseWorkMaterials.delete',
+      // Add-on attachments belong to the add-on (Cloud project) that created them, on every item route.
+      ...['courseWork', 'courseWorkMaterials', 'announcements', 'posts'].flatMap((r) =>
+        ['create', 'get', 'patch', 'delete'].map((m) => `classroom.courses.${r}.addOnAttachments.${m}`),
+      ),
+      ...['courseWork', 'posts'].flatMap((r) => ['get', 'patch'].map((m) => `classroom.courses.${r}.addOnAttachments.studentSubmissions.${m}`)),
+      ...['courseWork', 'courseWorkMaterials', 'announcements', 'posts'].map((r) => `classroom.courses.${r}.getAddOnContext`),
     ],
     resolvedBy: ['developer'],
     defaultMessage: 'The item was created by another Cloud project; only that project may change it.',

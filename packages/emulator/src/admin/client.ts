@@ -3,6 +3,7 @@ import type { ChaosRule, FaultSet } from '../platform/faults.js';
 import type { NotificationRecord } from '../platform/notifications.js';
 import type { QuotaUsage } from '../platform/quota.js';
 import type { RequestRecord } from '../platform/request-log.js';
+import type { AddOnInput, AdminAddOn, Launch, LaunchInput } from '../api/add-ons/registry.js';
 import type { AdminDriveFile } from '../drive/files.js';
 import type { FixtureSummary } from '../seed/fixture.js';
 
@@ -84,7 +85,7 @@ export interface AdminCourse {
   updateTime: string;
 }
 
-export type { AdminDriveFile };
+export type { AdminDriveFile, AdminAddOn, Launch as AddOnLaunch };
 
 /** What a fixture load wrote (the loader's own summary type). */
 export type AdminFixtureSummary = FixtureSummary;
@@ -373,6 +374,26 @@ export class AdminClient {
 
   deleteDriveFile(id: string) {
     return this.request<Record<string, never>>('DELETE', `/drive/files/${encodeURIComponent(id)}`);
+  }
+
+  /** Registers a Cloud project as a Classroom add-on (allowed attachment URI prefixes, setup URI). */
+  registerAddOn(project: string, input: AddOnInput) {
+    return this.request<AdminAddOn>('PUT', `/addOns/${encodeURIComponent(project)}`, input);
+  }
+
+  /** Every registered add-on. */
+  addOns() {
+    return this.request<{ addOns: AdminAddOn[] }>('GET', '/addOns');
+  }
+
+  /** Unregisters an add-on. */
+  deleteAddOn(project: string) {
+    return this.request<Record<string, never>>('DELETE', `/addOns/${encodeURIComponent(project)}`);
+  }
+
+  /** Opens an add-on iframe for a user: the URL and query parameters the add-on receives. */
+  launchAddOn(project: string, input: LaunchInput) {
+    return this.request<Launch>('POST', `/addOns/${encodeURIComponent(project)}:launch`, input);
   }
 }
 

@@ -1,3 +1,4 @@
+import { addOnsHandlers } from './add-ons/routes.js';
 import { aliasesHandlers } from './aliases/routes.js';
 import { announcementsHandlers } from './announcements/routes.js';
 import { courseWorkMaterialsHandlers } from './course-work-materials/routes.js';
@@ -37,4 +38,5 @@ export const HANDLERS: HandlerTable = {
   ...announcementsHandlers,
   ...rubricsHandlers,
   ...studentGroupsHandlers,
+  ...addOnsHandlers,
 };

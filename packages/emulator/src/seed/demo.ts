@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Env } from '../env.js';
 import type { Repos } from '../store/repos.js';
+import { seedDemoAddOn } from './demo-add-on.js';
 import { parseFixture, writeFixture, type Fixture, type FixtureCourse, type FixtureSummary } from './fixture.js';
 
 /** The demo school's domain. */
@@ -82,6 +83,11 @@ function sizeDemo(fixture: Fixture, limits: Env['limits']): Fixture {
  */
 export async function seedDemo(env: Env, repos?: Repos): Promise<FixtureSummary> {
   const fixture = demoFixture(env);
-  if (repos) return writeFixture(env, repos, fixture);
-  return env.store.transaction((tx) => writeFixture(env, tx, fixture));
+  const write = async (tx: Repos) => {
+    const summary = await writeFixture(env, tx, fixture);
+    await seedDemoAddOn(env, tx);
+    return summary;
+  };
+  if (repos) return write(repos);
+  return env.store.transaction(write);
 }

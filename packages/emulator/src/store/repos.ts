@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Updateable } from 'kysely';
+import { AddOnRepo } from './add-on-repos.js';
 import { ClassworkRepo, DriveRepo } from './classwork-repos.js';
 import type { Capabilities } from './db.js';
 import { GroupsRepo } from './group-repos.js';
@@ -44,6 +45,7 @@ export class Repos {
   readonly classwork: ClassworkRepo;
   readonly drive: DriveRepo;
   readonly groups: GroupsRepo;
+  readonly addOns: AddOnRepo;
 
   constructor(readonly db: Db, readonly capabilities: Capabilities) {
     this.users = new UsersRepo(db, capabilities);
@@ -58,6 +60,7 @@ export class Repos {
     this.classwork = new ClassworkRepo(db, capabilities);
     this.drive = new DriveRepo(db);
     this.groups = new GroupsRepo(db, capabilities);
+    this.addOns = new AddOnRepo(db, capabilities);
   }
 }
 

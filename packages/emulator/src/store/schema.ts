@@ -162,6 +162,10 @@ export interface Database {
 export const TABLES: readonly (keyof Database)[] = [
   'student_group_members',
   'student_groups',
+  'add_on_submissions',
+  'add_on_attachments',
+  'add_on_tokens',
+  'add_ons',
   'rubrics',
   'student_submissions',
   'classwork_items',

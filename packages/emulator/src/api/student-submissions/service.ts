@@ -51,7 +51,7 @@ function history(row: StudentSubmissionRow): HistoryEntry[] {
  * A student's first look at a NEW submission makes it CREATED: production leaves never-opened work
  * without times or attachments, and the emulator counts any API access by the student as opening it.
  */
-async function markOpened(env: Env, repos: Repos, caller: Caller, loaded: LoadedCourse, work: ClassworkItemRow, row: StudentSubmissionRow): Promise<StudentSubmissionRow> {
+export async function markOpened(env: Env, repos: Repos, caller: Caller, loaded: LoadedCourse, work: ClassworkItemRow, row: StudentSubmissionRow): Promise<StudentSubmissionRow> {
   if (row.state !== 'NEW' || row.user_id !== caller.user.id) return row;
   const now = env.clock.now();
   const copies = await studentCopies(env, repos, caller, loaded, work, now);

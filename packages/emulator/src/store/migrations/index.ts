@@ -3,6 +3,7 @@ import * as m001 from './001_core.js';
 import * as m002 from './002_platform.js';
 import * as m003 from './003_classwork.js';
 import * as m004 from './004_student_groups.js';
+import * as m005 from './005_add_ons.js';
 
 /**
  * Migrations are imported statically rather than read from a folder so that the built package, the
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_platform': m002,
   '003_classwork': m003,
   '004_student_groups': m004,
+  '005_add_ons': m005,
 };
 
 export const migrationProvider: MigrationProvider = {
