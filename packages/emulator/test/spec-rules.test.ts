@@ -23,7 +23,7 @@ const tables = files.map((file) => ({ file, table: parse(readFileSync(new URL(fi
 const rules: (Rule & { file: string })[] = tables.flatMap(({ file, table }) => ((table.rules ?? []) as Rule[]).map((rule) => ({ ...rule, file })));
 
 interface Node {
-  methods?: Record<string, { description?: string; parameters?: Record<string, { description?: string }> }>;
+  methods?: Record<string, { description?: string; scopes?: string[]; parameters?: Record<string, { description?: string }> }>;
   resources?: Record<string, Node>;
 }
 
@@ -41,8 +41,10 @@ function describedBy(doc: DiscoveryDocument, source: string): string | undefined
   for (let i = 1; i < parts.length; i++) {
     const name = parts[i] ?? '';
     const method = node.methods?.[name];
-    if (method && (i === parts.length - 1 || parts[i + 1] === 'parameters')) {
+    if (method && (i === parts.length - 1 || parts[i + 1] === 'parameters' || parts[i + 1] === 'scopes')) {
       if (i === parts.length - 1) return method.description;
+      // A method's scopes are part of its contract too: `….create.scopes` quotes one of them.
+      if (parts[i + 1] === 'scopes') return parts.length === i + 2 ? method.scopes?.join('\n') : undefined;
       return parts.length === i + 3 ? method.parameters?.[parts[i + 2] ?? '']?.description : undefined;
     }
     const next = node.resources?.[name];
