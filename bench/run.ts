@@ -21,6 +21,7 @@ const CASES: Record<string, () => Promise<Case>> = {
   startup: async () => (await import('./cases/startup.js')).startup,
   district: async () => (await import('./cases/district.js')).district,
   retry: async () => (await import('./cases/retry.js')).retry,
+  cost: async () => (await import('./cases/cost.js')).cost,
 };
 
 const args = process.argv.slice(2);

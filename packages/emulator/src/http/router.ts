@@ -4,7 +4,7 @@ import { discoveryMethods, type DiscoveryMethod } from '../discovery/document.js
 import { checkBody, checkParameters } from '../discovery/validate.js';
 import type { Env } from '../env.js';
 import { ApiFailure, fail } from '../failure.js';
-import { authenticateWithDomain, bearerToken } from '../identity/caller.js';
+import { authenticateRequest, bearerToken } from '../identity/caller.js';
 import { holdsAnyScope } from '../identity/scopes.js';
 import type { Gate } from '../platform/platform.js';
 import { applySelection, parseFields } from './fields.js';
@@ -183,8 +183,9 @@ export function registerClassroomRoutes(
     // Google authenticates before it looks at parameters: a request without credentials gets 401
     // even when its parameters are wrong.
     await env.sync();
-    // One statement reads the token, its user, the user's domain (for ClassroomApiDisabled below) and the project.
-    const { caller, domain } = await authenticateWithDomain(env, env.store.read, bearerToken(request.headers.authorization, query.access_token), method.id);
+    // The token, its user, the user's domain (for ClassroomApiDisabled below) and the project: from this
+    // process's memory while none of them has changed (the generation `env.sync()` just read), else one statement.
+    const { caller, domain } = await authenticateRequest(env, bearerToken(request.headers.authorization, query.access_token), method.id);
     if (gate && (await gate({ caller, method, request, reply })) === 'answered') return reply;
 
     const params = checkParameters(method, pathParams, query);

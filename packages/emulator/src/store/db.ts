@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { Generation } from './generation.js';
 import { migrationProvider } from './migrations/index.js';
 import { Repos } from './repos.js';
 import type { Database } from './schema.js';
@@ -37,6 +38,8 @@ export class Store {
      * schema, so one left by another process (a parallel test file) makes it skip creating its own.
      */
     private readonly migrationSchema?: string,
+    /** Changes to the rows callers are made of, for the caller cache (see {@link Generation}). */
+    readonly authChanges: Generation = new Generation(),
   ) {}
 
   /** Opens (and migrates) a store. */
@@ -83,10 +86,16 @@ function openSqlite(dataDir: string | undefined): Store {
   if (dataDir) database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Migration 006's triggers call this on every changed token, user, domain, project or grant row.
+  const authChanges = new Generation();
+  database.function('classroom_auth_changed', { deterministic: false, varargs: false }, () => {
+    authChanges.advance();
+    return null;
+  });
   // Kysely's SQLite driver serialises every query and transaction on this single connection, so a
   // transaction is never interleaved with another writer: limits hold without row locks.
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
-  return new Store('sqlite', db, { rowLocks: false });
+  return new Store('sqlite', db, { rowLocks: false }, undefined, authChanges);
 }
 
 /** How many prepared statements {@link cachingStatements} keeps by default. */

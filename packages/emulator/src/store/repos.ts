@@ -45,13 +45,13 @@ export class Repos {
 
   constructor(readonly db: Db, readonly capabilities: Capabilities) {
     this.users = new UsersRepo(db, capabilities);
-    this.identity = new IdentityRepo(db);
+    this.identity = new IdentityRepo(db, capabilities);
     this.courses = new CoursesRepo(db, capabilities);
     this.aliases = new AliasesRepo(db);
     this.members = new MembersRepo(db);
     this.invitations = new InvitationsRepo(db);
     this.guardians = new GuardiansRepo(db);
-    this.settings = new SettingsRepo(db);
+    this.settings = new SettingsRepo(db, capabilities);
     this.state = new StateRepo(db);
     this.classwork = new ClassworkRepo(db, capabilities);
     this.drive = new DriveRepo(db);
@@ -125,6 +125,11 @@ export interface TokenHolder {
   /** The user's domain. */
   domain?: DomainRow;
   project?: ProjectRow;
+  /**
+   * PostgreSQL: the generation of caller rows (migration 006) in the snapshot these rows were read in,
+   * so that what is remembered of them is tagged with exactly the state it reflects.
+   */
+  generation?: number;
 }
 
 /**
@@ -172,7 +177,7 @@ function unprefixed<T>(row: Record<string, unknown>, columns: readonly string[],
 }
 
 export class IdentityRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly caps: Capabilities) {}
 
   domain(name: string): Promise<DomainRow | undefined> {
     return this.db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
@@ -257,11 +262,12 @@ export class IdentityRepo {
       ...(row.u_id !== null ? { user: unprefixed<UserRow>(row, USER_COLUMNS, 'u_') } : {}),
       ...(row.d_name !== null ? { domain: unprefixed<DomainRow>(row, DOMAIN_COLUMNS, 'd_') } : {}),
       ...(row.p_id !== null ? { project: unprefixed<ProjectRow>(row, PROJECT_COLUMNS, 'p_') } : {}),
+      ...(row.auth_generation !== undefined && row.auth_generation !== null ? { generation: Number(row.auth_generation) } : {}),
     };
   }
 
   private tokenHolderQuery(token: string) {
-    return this.db
+    const query = this.db
       .selectFrom('tokens')
       .leftJoin('users', 'users.id', 'tokens.user_id')
       .leftJoin('domains', 'domains.name', 'users.domain')
@@ -273,6 +279,8 @@ export class IdentityRepo {
         ...prefixed('projects', PROJECT_COLUMNS, 'p_'),
       ])
       .where('tokens.token', '=', token);
+    // Processes sharing the database tag what they remember with the generation read in the same snapshot.
+    return this.caps.rowLocks ? query.select(sql<number>`(select n from auth_generation where id = 1)`.as('auth_generation')) : query;
   }
 
   /** Every token, or one user's; for the admin listing. */
@@ -725,7 +733,7 @@ export class GuardiansRepo {
 }
 
 export class SettingsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly caps: Capabilities) {}
 
   async get<T>(key: string): Promise<T | undefined> {
     const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -736,6 +744,24 @@ export class SettingsRepo {
   async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
     const rows = await this.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', [...keys]).execute();
     return new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
+  }
+
+  /**
+   * {@link getMany}, and on stores shared by several processes also the generation of caller rows
+   * (migration 006), in the same statement: one round trip tells a request both.
+   */
+  async getManyWithAuthGeneration(keys: readonly string[]): Promise<{ settings: Map<string, unknown>; authGeneration?: number }> {
+    if (!this.caps.rowLocks) return { settings: await this.getMany(keys) };
+    const { rows } = await sql<{ key: string | null; value: string }>`
+      select key, value from settings where key in (${sql.join(keys)})
+      union all select null, cast(n as text) from auth_generation where id = 1`.execute(this.db);
+    const settings = new Map<string, unknown>();
+    let authGeneration: number | undefined;
+    for (const row of rows) {
+      if (row.key === null) authGeneration = Number(row.value);
+      else settings.set(row.key, JSON.parse(row.value) as unknown);
+    }
+    return { settings, ...(authGeneration !== undefined ? { authGeneration } : {}) };
   }
 
   async put(key: string, value: unknown): Promise<void> {

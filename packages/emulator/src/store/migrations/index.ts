@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_core.js';
 import * as m002 from './002_platform.js';
 import * as m003 from './003_classwork.js';
+import * as m006 from './006_read_indexes.js';
 
 /**
  * Migrations are imported statically rather than read from a folder so that the built package, the
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001,
   '002_platform': m002,
   '003_classwork': m003,
+  '006_read_indexes': m006,
 };
 
 export const migrationProvider: MigrationProvider = {
