@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Updateable } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type Updateable } from 'kysely';
 import { ClassworkRepo, DriveRepo } from './classwork-repos.js';
 import type { Capabilities } from './db.js';
 import {
@@ -176,6 +176,33 @@ function unprefixed<T>(row: Record<string, unknown>, columns: readonly string[],
   return out as T;
 }
 
+/** SQL compiled once per database and statement, with where each argument goes among its parameters. */
+const compiledOnce = new WeakMap<object, Map<string, { sql: string; order: number[] } | null>>();
+
+/**
+ * Runs a query Kysely would otherwise build and compile on every call (which costs more CPU than running
+ * a small indexed read): it is compiled once per database with placeholder arguments, then run with the
+ * real ones. A query whose parameters are not exactly its arguments is built each time as usual.
+ */
+async function runCompiledOnce<R>(db: Db, name: string, build: (...args: string[]) => Compilable<R>, args: readonly string[]): Promise<R[]> {
+  let byName = compiledOnce.get(db);
+  if (!byName) compiledOnce.set(db, (byName = new Map()));
+  let compiled = byName.get(name);
+  if (compiled === undefined) {
+    const marks = args.map((_, i) => `\u0000arg${i}\u0000`);
+    const query = build(...marks).compile();
+    const order = query.parameters.map((p) => marks.indexOf(p as string));
+    compiled = order.every((i) => i >= 0) ? { sql: query.sql, order } : null;
+    byName.set(name, compiled);
+  }
+  const query = compiled ? CompiledQuery.raw(compiled.sql, compiled.order.map((i) => args[i])) : build(...args).compile();
+  return (await db.executeQuery<R>(query as CompiledQuery<R>)).rows;
+}
+
+/** Prefixes of the owner's and the member's columns in {@link CoursesRepo.withOwnerAndMember}. */
+const OWNER = 'owner__';
+const MEMBER = 'member__';
+
 export class IdentityRepo {
   constructor(private readonly db: Db, private readonly caps: Capabilities) {}
 
@@ -318,6 +345,37 @@ export class CoursesRepo {
 
   byId(id: string): Promise<CourseRow | undefined> {
     return this.db.selectFrom('courses').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * A course, its owner and one user's membership in it, in one statement: what every call on a course
+   * reads first. Owner and membership are absent when missing.
+   */
+  async withOwnerAndMember(id: string, userId: string): Promise<{ course: CourseRow; owner?: UserRow; member?: CourseMemberRow } | undefined> {
+    const [row] = await runCompiledOnce<Record<string, unknown>>(
+      this.db,
+      'courses.withOwnerAndMember',
+      (courseId, memberId) =>
+        this.db
+          .selectFrom('courses')
+          .leftJoin('users', 'users.id', 'courses.owner_id')
+          .leftJoin('course_members', (join) => join.onRef('course_members.course_id', '=', 'courses.id').on('course_members.user_id', '=', memberId))
+          .selectAll('courses')
+          .select([...prefixed('users', USER_COLUMNS, OWNER), sql.ref('course_members.role').as(`${MEMBER}role`), sql.ref('course_members.created_at').as(`${MEMBER}created_at`)])
+          .where('courses.id', '=', courseId),
+      [id, userId],
+    );
+    if (!row) return undefined;
+    // Every column that is not the owner's or the member's is the course's, whatever columns it gains.
+    const course: Record<string, unknown> = {};
+    for (const key in row) if (!key.startsWith(OWNER) && !key.startsWith(MEMBER)) course[key] = row[key];
+    return {
+      course: course as unknown as CourseRow,
+      ...(row[`${OWNER}id`] !== null ? { owner: unprefixed<UserRow>(row, USER_COLUMNS, OWNER) } : {}),
+      ...(row[`${MEMBER}role`] !== null
+        ? { member: { course_id: id, user_id: userId, role: row[`${MEMBER}role`] as CourseRole, created_at: Number(row[`${MEMBER}created_at`]) } }
+        : {}),
+    };
   }
 
   /**
