@@ -18,14 +18,15 @@ for (const store of STORES) {
 
     it('serves a roster page in join order from an index, without sorting', async () => {
       const plan = await emulator.env.store.transaction(async (repos) => {
-        // The same statement as MembersRepo.list.
+        // The same statement as MembersRepo.users.
         const query = repos.db
           .selectFrom('course_members')
-          .selectAll()
-          .where('course_id', '=', 'c')
-          .where('role', '=', 'STUDENT')
-          .orderBy('created_at')
-          .orderBy('user_id')
+          .innerJoin('users', 'users.id', 'course_members.user_id')
+          .selectAll('users')
+          .where('course_members.course_id', '=', 'c')
+          .where('course_members.role', '=', 'STUDENT')
+          .orderBy('course_members.created_at')
+          .orderBy('course_members.user_id')
           .offset(0)
           .limit(30)
           .compile();

@@ -184,18 +184,18 @@ const compiledOnce = new WeakMap<object, Map<string, { sql: string; order: numbe
  * a small indexed read): it is compiled once per database with placeholder arguments, then run with the
  * real ones. A query whose parameters are not exactly its arguments is built each time as usual.
  */
-async function runCompiledOnce<R>(db: Db, name: string, build: (...args: string[]) => Compilable<R>, args: readonly string[]): Promise<R[]> {
+async function runCompiledOnce<R>(db: Db, name: string, build: (...args: never[]) => Compilable<R>, args: readonly (string | number)[]): Promise<R[]> {
   let byName = compiledOnce.get(db);
   if (!byName) compiledOnce.set(db, (byName = new Map()));
   let compiled = byName.get(name);
   if (compiled === undefined) {
     const marks = args.map((_, i) => `\u0000arg${i}\u0000`);
-    const query = build(...marks).compile();
+    const query = build(...(marks as never[])).compile();
     const order = query.parameters.map((p) => marks.indexOf(p as string));
     compiled = order.every((i) => i >= 0) ? { sql: query.sql, order } : null;
     byName.set(name, compiled);
   }
-  const query = compiled ? CompiledQuery.raw(compiled.sql, compiled.order.map((i) => args[i])) : build(...args).compile();
+  const query = compiled ? CompiledQuery.raw(compiled.sql, compiled.order.map((i) => args[i])) : build(...(args as never[])).compile();
   return (await db.executeQuery<R>(query as CompiledQuery<R>)).rows;
 }
 
@@ -355,7 +355,7 @@ export class CoursesRepo {
     const [row] = await runCompiledOnce<Record<string, unknown>>(
       this.db,
       'courses.withOwnerAndMember',
-      (courseId, memberId) =>
+      (courseId: string, memberId: string) =>
         this.db
           .selectFrom('courses')
           .leftJoin('users', 'users.id', 'courses.owner_id')
@@ -601,6 +601,29 @@ export class MembersRepo {
       .where('user_id', '=', userId)
       .executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /**
+   * The users of a page of members, in join order, in one statement (the order index of migration 006
+   * gives the page; each user is a primary-key lookup).
+   */
+  users(courseId: string, role: CourseRole, window: Window): Promise<UserRow[]> {
+    return runCompiledOnce<UserRow>(
+      this.db,
+      'members.users',
+      (course: string, memberRole: CourseRole, offset: number, limit: number) =>
+        this.db
+          .selectFrom('course_members')
+          .innerJoin('users', 'users.id', 'course_members.user_id')
+          .selectAll('users')
+          .where('course_members.course_id', '=', course)
+          .where('course_members.role', '=', memberRole)
+          .orderBy('course_members.created_at')
+          .orderBy('course_members.user_id')
+          .offset(offset)
+          .limit(limit),
+      [courseId, role, window.offset, window.limit],
+    );
   }
 
   list(courseId: string, role: CourseRole, window: Window): Promise<CourseMemberRow[]> {
