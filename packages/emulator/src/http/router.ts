@@ -85,9 +85,13 @@ interface ClassroomRouteConfig {
   classroomGroup?: RouteGroup;
 }
 
-/** `{name}` placeholders of a template, in order. */
-function placeholderNames(template: string): string[] {
-  return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+/** `{name}` placeholders of each method's template, in order; read once per method. */
+const placeholders = new WeakMap<DiscoveryMethod, string[]>();
+
+function placeholderNames(method: DiscoveryMethod): string[] {
+  let names = placeholders.get(method);
+  if (!names) placeholders.set(method, (names = [...method.flatPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '')));
+  return names;
 }
 
 /**
@@ -139,7 +143,7 @@ function resolve(group: RouteGroup, request: FastifyRequest): { method: Discover
     }
   }
   if (!method) return undefined;
-  const names = placeholderNames(method.flatPath);
+  const names = placeholderNames(method);
   const params: Record<string, string> = {};
   for (let i = 0; i < names.length; i++) {
     const value = positional[`p${i}`] ?? '';
