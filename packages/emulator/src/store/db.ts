@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
 import { Generation } from './generation.js';
 import { migrationProvider } from './migrations/index.js';
 import { Repos } from './repos.js';
@@ -141,6 +140,8 @@ export function cachingStatements(database: SQLite.Database, capacity = STATEMEN
 let int8Parsed = false;
 
 async function openPostgres(options: { url: string; schema?: string; poolSize?: number }): Promise<Store> {
+  // Loaded only when asked for: the driver costs start-up time to every SQLite user otherwise.
+  const { default: pg } = await import('pg');
   if (!int8Parsed) {
     // Times are bigint epoch milliseconds: well inside Number's exact range.
     pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -171,6 +172,7 @@ async function openPostgres(options: { url: string; schema?: string; poolSize?: 
 /** Drops a PostgreSQL schema and everything in it (test clean-up). */
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/i.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
