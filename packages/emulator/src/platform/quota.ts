@@ -111,7 +111,7 @@ class StoreQuota implements QuotaBackend {
 
   async take(meters: readonly Meter[], now: number): Promise<QuotaVerdict> {
     const quota = platformRepos(this.env.store.read).quota;
-    const rows = await quota.count(meters);
+    const rows = await quota.count(meters, ++this.takes % PRUNE_EVERY === 0);
     for (const meter of meters) {
       // The window as it was before this request: the current bucket without its own count.
       const buckets = rows
@@ -124,8 +124,6 @@ class StoreQuota implements QuotaBackend {
         return verdict;
       }
     }
-    // Buckets that left their window never count again; clearing them now and then keeps the table small.
-    if (++this.takes % PRUNE_EVERY === 0) await quota.prune(meters.map((m) => ({ key: m.key, upTo: m.after })));
     return { ok: true };
   }
 
