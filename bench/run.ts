@@ -22,6 +22,7 @@ const CASES: Record<string, () => Promise<Case>> = {
   district: async () => (await import('./cases/district.js')).district,
   retry: async () => (await import('./cases/retry.js')).retry,
   soak: async () => (await import('./cases/soak.js')).soak,
+  cost: async () => (await import('./cases/cost.js')).cost,
 };
 
 const args = process.argv.slice(2);

@@ -72,6 +72,27 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
+// CPU profile on demand ({"cmd":"profile-start"} … {"cmd":"profile-stop"} → {"profile":{...}}): the
+// inspector's sampling profiler, so that a profile covers only the requests measured, not start-up.
+/** @type {import('node:inspector').Session | undefined} */
+let session;
+const post = (method, params) =>
+  new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+const profileStart = async () => {
+  const { Session } = await import('node:inspector');
+  session = new Session();
+  session.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+};
+const profileStop = async () => {
+  const { profile } = await post('Profiler.stop');
+  session.disconnect();
+  session = undefined;
+  return profile;
+};
+
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const stats = () => {
   const usage = process.resourceUsage();
@@ -111,6 +132,14 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   try {
     command = JSON.parse(line);
   } catch {
+    return;
+  }
+  if (command.cmd === 'profile-start') {
+    void profileStart().then(() => say({ profiling: true }));
+    return;
+  }
+  if (command.cmd === 'profile-stop') {
+    void profileStop().then((profile) => say({ profile }));
     return;
   }
   if (command.cmd === 'stats') {

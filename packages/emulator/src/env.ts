@@ -49,7 +49,9 @@ export class Env {
    */
   async sync(repos: Repos = this.store.read): Promise<void> {
     if (!this.store.capabilities.rowLocks) return;
-    const settings = await repos.settings.getMany(['limits', 'clock']);
+    // The generation of caller rows comes in the same round trip: remembered callers stay valid only while it holds.
+    const { settings, authGeneration } = await repos.settings.getManyWithAuthGeneration(['limits', 'clock']);
+    if (authGeneration !== undefined) this.store.authChanges.observe(authGeneration);
     const limits = settings.get('limits') as Limits | undefined;
     const clock = settings.get('clock') as ReturnType<VirtualClock['snapshot']> | undefined;
     if (limits) this.current = { ...this.baseLimits, ...limits };

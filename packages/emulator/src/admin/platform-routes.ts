@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { discoveryMethods } from '../discovery/document.js';
 import type { Env } from '../env.js';
 import { fail, invalidArgument } from '../failure.js';
-import { RouteTable } from '../http/router.js';
+import { classroomMethodOf, RouteTable } from '../http/router.js';
 import { DEFAULT_PROJECT } from '../identity/accounts.js';
 import { codeForStatus, INJECTABLE_STATUSES, parseInstruction } from '../platform/faults.js';
 import type { NotificationFilter } from '../platform/notifications.js';
@@ -89,7 +89,7 @@ const NOTIFICATIONS_QUERY = {
  */
 export function registerPlatformHooks(app: FastifyInstance, platform: Platform): void {
   const table = new RouteTable();
-  platform.installHooks(app, (verb, path) => table.match(verb, path)?.method.id);
+  platform.installHooks(app, (request) => classroomMethodOf(request, table));
 }
 
 /**

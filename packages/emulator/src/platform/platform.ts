@@ -121,11 +121,11 @@ export class Platform {
    * Installs the request log's hooks: every request but the admin API's is recorded, with the method it
    * names, its status and the catalog code of a failure.
    */
-  installHooks(app: FastifyInstance, methodOf: (verb: string, path: string) => string | undefined): void {
+  installHooks(app: FastifyInstance, methodOf: (request: FastifyRequest) => string | undefined): void {
     app.addHook('onRequest', async (request) => {
       const path = (request.raw.url ?? '/').split('?')[0] ?? '/';
       if (path.startsWith('/emulator/')) return;
-      const method = methodOf(request.method, path);
+      const method = methodOf(request);
       const testId = testIdOf(request);
       this.log.begin(request.raw, { verb: request.method, path, ...(method ? { method } : {}), ...(testId ? { testId } : {}) });
     });

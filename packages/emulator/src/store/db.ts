@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import { Generation } from './generation.js';
 import { migrationProvider } from './migrations/index.js';
 import { Availability, isConnectionFailure } from './availability.js';
 import { Repos } from './repos.js';
@@ -41,6 +41,8 @@ export class Store {
     private readonly migrationSchema?: string,
     /** Whether the database is reachable (always for SQLite); set a listener to hear of outages. */
     readonly availability = new Availability(),
+    /** Changes to the rows callers are made of, for the caller cache (see {@link Generation}). */
+    readonly authChanges: Generation = new Generation(),
   ) {}
 
   /** Opens (and migrates) a store. */
@@ -93,6 +95,12 @@ function openSqlite(dataDir: string | undefined): Store {
   const database = opened.database;
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Migration 006's triggers call this on every changed token, user, domain, project or grant row.
+  const authChanges = new Generation();
+  database.function('classroom_auth_changed', { deterministic: false, varargs: false }, () => {
+    authChanges.advance();
+    return null;
+  });
   // Kysely's SQLite driver serialises every query and transaction on this single connection, so a
   // transaction is never interleaved with another writer: limits hold without row locks.
   const statements = cachingStatements(database);
@@ -104,7 +112,7 @@ function openSqlite(dataDir: string | undefined): Store {
     },
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: closing }) });
-  return new Store('sqlite', db, { rowLocks: false });
+  return new Store('sqlite', db, { rowLocks: false }, undefined, undefined, authChanges);
 }
 
 /** How many prepared statements {@link cachingStatements} keeps by default. */
@@ -161,6 +169,8 @@ export class DatabaseUnreachable extends Error {
 }
 
 async function openPostgres(options: { url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number }): Promise<Store> {
+  // Loaded only when asked for: the driver costs start-up time to every SQLite user otherwise.
+  const { default: pg } = await import('pg');
   if (!int8Parsed) {
     // Times are bigint epoch milliseconds: well inside Number's exact range.
     pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -226,6 +236,7 @@ async function openPostgres(options: { url: string; schema?: string; poolSize?: 
 /** Drops a PostgreSQL schema and everything in it (test clean-up). */
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/i.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Capabilities } from './db.js';
 import type { Repos } from './repos.js';
 import type { Database } from './schema.js';
@@ -10,7 +10,7 @@ export interface QuotaCounterRow {
   count: number;
 }
 
-/** A quota key, the row a request locks while it checks and counts. */
+/** A quota key. Requests used to lock its row while they checked and counted; counting is now one statement (QuotaRepo.count) and the table stays empty. */
 export interface QuotaKeyRow {
   key: string;
 }
@@ -84,26 +84,6 @@ export class PlatformRepos {
 export class QuotaRepo {
   constructor(private readonly db: Db, private readonly caps: Capabilities) {}
 
-  /**
-   * Locks the keys' rows until the transaction ends, creating the ones that are new. Keys are locked in
-   * sorted order so that two requests sharing some keys cannot deadlock; known keys (the usual case)
-   * cost one statement.
-   */
-  async lock(keys: readonly string[]): Promise<void> {
-    const sorted = [...new Set(keys)].sort();
-    const select = () => {
-      const query = this.db.selectFrom('quota_keys').select('key').where('key', 'in', sorted).orderBy('key');
-      return (this.caps.rowLocks ? query.forUpdate() : query).execute();
-    };
-    if ((await select()).length === sorted.length) return;
-    await this.db
-      .insertInto('quota_keys')
-      .values(sorted.map((key) => ({ key })))
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    await select();
-  }
-
   /** The buckets of several keys, each after its own `after`, oldest first; in one statement. */
   buckets(windows: readonly { key: string; after: number }[]): Promise<QuotaCounterRow[]> {
     return this.db
@@ -115,20 +95,48 @@ export class QuotaRepo {
       .execute();
   }
 
-  /** Adds one request to a bucket of each key, in one statement. */
-  async add(entries: readonly { key: string; bucket: number }[]): Promise<void> {
-    await this.db
-      .insertInto('quota_counters')
-      .values(entries.map((e) => ({ key: e.key, bucket: e.bucket, count: 1 })))
-      .onConflict((oc) => oc.columns(['key', 'bucket']).doUpdateSet((eb) => ({ count: eb('quota_counters.count', '+', 1) })))
-      .execute();
+  /**
+   * Counts one request in the current bucket of each key and reads each key's window, in one statement
+   * and without holding a lock past it: the upsert returns each current bucket's count including this
+   * request (concurrent requests on one bucket get distinct counts, in the order they were counted),
+   * and the older buckets of the window come from the same statement's snapshot (nothing counts in a
+   * past bucket any more). A request the counts refuse is taken back with {@link uncount}.
+   *
+   * The commit does not wait for the write-ahead log to reach the disk (`synchronous_commit` off for
+   * this statement only): a counter lost in a crash of the database server is a quota slot given back,
+   * and the flush would otherwise be the longest part of every Classroom request.
+   */
+  async count(meters: readonly { key: string; bucket: number; after: number }[], prune = false): Promise<QuotaCounterRow[]> {
+    const values = sql.join(meters.map((m) => sql`(${m.key}, ${m.bucket}, 1)`));
+    const older = sql.join(
+      meters.map((m) => sql`(key = ${m.key} and bucket > ${m.after} and bucket < ${m.bucket})`),
+      sql` or `,
+    );
+    // Buckets that left their window never count again; now and then the same statement deletes them.
+    const gone = sql.join(
+      meters.map((m) => sql`(key = ${m.key} and bucket <= ${m.after})`),
+      sql` or `,
+    );
+    const pruned = prune ? sql`pruned as (delete from quota_counters where ${gone}),` : sql``;
+    const { rows } = await sql<QuotaCounterRow>`
+      with relaxed as (select set_config('synchronous_commit', 'off', true)), ${pruned}
+      counted as (
+        insert into quota_counters (key, bucket, count) values ${values}
+        on conflict (key, bucket) do update set count = quota_counters.count + 1
+        returning key, bucket, count
+      )
+      select key, bucket, count from counted, relaxed
+      union all
+      select key, bucket, count from quota_counters where ${older}`.execute(this.db);
+    return rows.map((r) => ({ key: r.key, bucket: Number(r.bucket), count: Number(r.count) }));
   }
 
-  /** Forgets each key's buckets at or before its `upTo`: they can no longer count. */
-  async prune(windows: readonly { key: string; upTo: number }[]): Promise<void> {
+  /** Takes back a request {@link count} counted and the quota then refused. */
+  async uncount(entries: readonly { key: string; bucket: number }[]): Promise<void> {
     await this.db
-      .deleteFrom('quota_counters')
-      .where(({ or, and, eb }) => or(windows.map((w) => and([eb('key', '=', w.key), eb('bucket', '<=', w.upTo)]))))
+      .updateTable('quota_counters')
+      .set((eb) => ({ count: eb('count', '-', 1) }))
+      .where(({ or, and, eb }) => or(entries.map((e) => and([eb('key', '=', e.key), eb('bucket', '=', e.bucket)]))))
       .execute();
   }
 

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Updateable } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type Updateable } from 'kysely';
 import { AddOnRepo } from './add-on-repos.js';
 import { ClassworkRepo, DriveRepo } from './classwork-repos.js';
 import type { Capabilities } from './db.js';
@@ -49,13 +49,13 @@ export class Repos {
 
   constructor(readonly db: Db, readonly capabilities: Capabilities) {
     this.users = new UsersRepo(db, capabilities);
-    this.identity = new IdentityRepo(db);
+    this.identity = new IdentityRepo(db, capabilities);
     this.courses = new CoursesRepo(db, capabilities);
     this.aliases = new AliasesRepo(db);
     this.members = new MembersRepo(db);
     this.invitations = new InvitationsRepo(db);
     this.guardians = new GuardiansRepo(db);
-    this.settings = new SettingsRepo(db);
+    this.settings = new SettingsRepo(db, capabilities);
     this.state = new StateRepo(db);
     this.classwork = new ClassworkRepo(db, capabilities);
     this.drive = new DriveRepo(db);
@@ -131,6 +131,11 @@ export interface TokenHolder {
   /** The user's domain. */
   domain?: DomainRow;
   project?: ProjectRow;
+  /**
+   * PostgreSQL: the generation of caller rows (migration 006) in the snapshot these rows were read in,
+   * so that what is remembered of them is tagged with exactly the state it reflects.
+   */
+  generation?: number;
 }
 
 /**
@@ -177,8 +182,35 @@ function unprefixed<T>(row: Record<string, unknown>, columns: readonly string[],
   return out as T;
 }
 
+/** SQL compiled once per database and statement, with where each argument goes among its parameters. */
+const compiledOnce = new WeakMap<object, Map<string, { sql: string; order: number[] } | null>>();
+
+/**
+ * Runs a query Kysely would otherwise build and compile on every call (which costs more CPU than running
+ * a small indexed read): it is compiled once per database with placeholder arguments, then run with the
+ * real ones. A query whose parameters are not exactly its arguments is built each time as usual.
+ */
+async function runCompiledOnce<R>(db: Db, name: string, build: (...args: never[]) => Compilable<R>, args: readonly (string | number)[]): Promise<R[]> {
+  let byName = compiledOnce.get(db);
+  if (!byName) compiledOnce.set(db, (byName = new Map()));
+  let compiled = byName.get(name);
+  if (compiled === undefined) {
+    const marks = args.map((_, i) => `\u0000arg${i}\u0000`);
+    const query = build(...(marks as never[])).compile();
+    const order = query.parameters.map((p) => marks.indexOf(p as string));
+    compiled = order.every((i) => i >= 0) ? { sql: query.sql, order } : null;
+    byName.set(name, compiled);
+  }
+  const query = compiled ? CompiledQuery.raw(compiled.sql, compiled.order.map((i) => args[i])) : build(...(args as never[])).compile();
+  return (await db.executeQuery<R>(query as CompiledQuery<R>)).rows;
+}
+
+/** Prefixes of the owner's and the member's columns in {@link CoursesRepo.withOwnerAndMember}. */
+const OWNER = 'owner__';
+const MEMBER = 'member__';
+
 export class IdentityRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly caps: Capabilities) {}
 
   domain(name: string): Promise<DomainRow | undefined> {
     return this.db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
@@ -263,11 +295,12 @@ export class IdentityRepo {
       ...(row.u_id !== null ? { user: unprefixed<UserRow>(row, USER_COLUMNS, 'u_') } : {}),
       ...(row.d_name !== null ? { domain: unprefixed<DomainRow>(row, DOMAIN_COLUMNS, 'd_') } : {}),
       ...(row.p_id !== null ? { project: unprefixed<ProjectRow>(row, PROJECT_COLUMNS, 'p_') } : {}),
+      ...(row.auth_generation !== undefined && row.auth_generation !== null ? { generation: Number(row.auth_generation) } : {}),
     };
   }
 
   private tokenHolderQuery(token: string) {
-    return this.db
+    const query = this.db
       .selectFrom('tokens')
       .leftJoin('users', 'users.id', 'tokens.user_id')
       .leftJoin('domains', 'domains.name', 'users.domain')
@@ -279,6 +312,8 @@ export class IdentityRepo {
         ...prefixed('projects', PROJECT_COLUMNS, 'p_'),
       ])
       .where('tokens.token', '=', token);
+    // Processes sharing the database tag what they remember with the generation read in the same snapshot.
+    return this.caps.rowLocks ? query.select(sql<number>`(select n from auth_generation where id = 1)`.as('auth_generation')) : query;
   }
 
   /** Every token, or one user's; for the admin listing. */
@@ -316,6 +351,37 @@ export class CoursesRepo {
 
   byId(id: string): Promise<CourseRow | undefined> {
     return this.db.selectFrom('courses').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * A course, its owner and one user's membership in it, in one statement: what every call on a course
+   * reads first. Owner and membership are absent when missing.
+   */
+  async withOwnerAndMember(id: string, userId: string): Promise<{ course: CourseRow; owner?: UserRow; member?: CourseMemberRow } | undefined> {
+    const [row] = await runCompiledOnce<Record<string, unknown>>(
+      this.db,
+      'courses.withOwnerAndMember',
+      (courseId: string, memberId: string) =>
+        this.db
+          .selectFrom('courses')
+          .leftJoin('users', 'users.id', 'courses.owner_id')
+          .leftJoin('course_members', (join) => join.onRef('course_members.course_id', '=', 'courses.id').on('course_members.user_id', '=', memberId))
+          .selectAll('courses')
+          .select([...prefixed('users', USER_COLUMNS, OWNER), sql.ref('course_members.role').as(`${MEMBER}role`), sql.ref('course_members.created_at').as(`${MEMBER}created_at`)])
+          .where('courses.id', '=', courseId),
+      [id, userId],
+    );
+    if (!row) return undefined;
+    // Every column that is not the owner's or the member's is the course's, whatever columns it gains.
+    const course: Record<string, unknown> = {};
+    for (const key in row) if (!key.startsWith(OWNER) && !key.startsWith(MEMBER)) course[key] = row[key];
+    return {
+      course: course as unknown as CourseRow,
+      ...(row[`${OWNER}id`] !== null ? { owner: unprefixed<UserRow>(row, USER_COLUMNS, OWNER) } : {}),
+      ...(row[`${MEMBER}role`] !== null
+        ? { member: { course_id: id, user_id: userId, role: row[`${MEMBER}role`] as CourseRole, created_at: Number(row[`${MEMBER}created_at`]) } }
+        : {}),
+    };
   }
 
   /**
@@ -543,6 +609,29 @@ export class MembersRepo {
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * The users of a page of members, in join order, in one statement (the order index of migration 006
+   * gives the page; each user is a primary-key lookup).
+   */
+  users(courseId: string, role: CourseRole, window: Window): Promise<UserRow[]> {
+    return runCompiledOnce<UserRow>(
+      this.db,
+      'members.users',
+      (course: string, memberRole: CourseRole, offset: number, limit: number) =>
+        this.db
+          .selectFrom('course_members')
+          .innerJoin('users', 'users.id', 'course_members.user_id')
+          .selectAll('users')
+          .where('course_members.course_id', '=', course)
+          .where('course_members.role', '=', memberRole)
+          .orderBy('course_members.created_at')
+          .orderBy('course_members.user_id')
+          .offset(offset)
+          .limit(limit),
+      [courseId, role, window.offset, window.limit],
+    );
+  }
+
   list(courseId: string, role: CourseRole, window: Window): Promise<CourseMemberRow[]> {
     return this.db
       .selectFrom('course_members')
@@ -731,7 +820,7 @@ export class GuardiansRepo {
 }
 
 export class SettingsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly caps: Capabilities) {}
 
   async get<T>(key: string): Promise<T | undefined> {
     const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -742,6 +831,24 @@ export class SettingsRepo {
   async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
     const rows = await this.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', [...keys]).execute();
     return new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
+  }
+
+  /**
+   * {@link getMany}, and on stores shared by several processes also the generation of caller rows
+   * (migration 006), in the same statement: one round trip tells a request both.
+   */
+  async getManyWithAuthGeneration(keys: readonly string[]): Promise<{ settings: Map<string, unknown>; authGeneration?: number }> {
+    if (!this.caps.rowLocks) return { settings: await this.getMany(keys) };
+    const { rows } = await sql<{ key: string | null; value: string }>`
+      select key, value from settings where key in (${sql.join(keys)})
+      union all select null, cast(n as text) from auth_generation where id = 1`.execute(this.db);
+    const settings = new Map<string, unknown>();
+    let authGeneration: number | undefined;
+    for (const row of rows) {
+      if (row.key === null) authGeneration = Number(row.value);
+      else settings.set(row.key, JSON.parse(row.value) as unknown);
+    }
+    return { settings, ...(authGeneration !== undefined ? { authGeneration } : {}) };
   }
 
   async put(key: string, value: unknown): Promise<void> {

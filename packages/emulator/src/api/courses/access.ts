@@ -2,7 +2,7 @@ import type { Caller } from '../../identity/caller.js';
 import { fail } from '../../failure.js';
 import { canView, type CourseRelation } from '../../rules/courses.js';
 import type { Repos } from '../../store/repos.js';
-import type { CourseRow, UserRow } from '../../store/schema.js';
+import type { CourseMemberRow, CourseRow, UserRow } from '../../store/schema.js';
 
 /**
  * Turns a course reference into a course id: a numeric id, or an alias (`d:` in the caller's domain,
@@ -18,11 +18,16 @@ export async function resolveCourseId(repos: Repos, caller: Caller, ref: string)
 export async function relationTo(repos: Repos, caller: Caller, course: CourseRow, owner?: UserRow): Promise<CourseRelation> {
   const member = await repos.members.get(course.id, caller.user.id);
   const ownerRow = owner ?? (await repos.users.byId(course.owner_id));
+  return relationOf(caller, course, ownerRow, member);
+}
+
+/** How the caller stands towards a course, from the rows already read. */
+function relationOf(caller: Caller, course: CourseRow, owner: UserRow | undefined, member: Pick<CourseMemberRow, 'role'> | undefined): CourseRelation {
   return {
     owner: course.owner_id === caller.user.id,
     teacher: member?.role === 'TEACHER',
     student: member?.role === 'STUDENT',
-    admin: caller.user.is_admin === 1 && ownerRow?.domain === caller.user.domain,
+    admin: caller.user.is_admin === 1 && owner?.domain === caller.user.domain,
   };
 }
 
@@ -40,6 +45,15 @@ export interface LoadedCourse {
  */
 export async function loadCourse(repos: Repos, caller: Caller, ref: string, options: { lock?: boolean } = {}): Promise<LoadedCourse> {
   const id = await resolveCourseId(repos, caller, ref);
+  if (!options.lock) {
+    // A read: the course, its owner and the caller's membership in one statement.
+    const found = id === undefined ? undefined : await repos.courses.withOwnerAndMember(id, caller.user.id);
+    if (!found) fail('NOT_FOUND', `Requested entity was not found.`);
+    const { course, owner, member } = found;
+    const rel = relationOf(caller, course, owner, member);
+    if (!canView(course, rel)) fail('PERMISSION_DENIED', 'The caller does not have permission to view this course.');
+    return { course, owner, rel };
+  }
   const course = id === undefined ? undefined : options.lock ? await repos.courses.lock(id) : await repos.courses.byId(id);
   if (!course) fail('NOT_FOUND', `Requested entity was not found.`);
   const owner = await repos.users.byId(course.owner_id);

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { CourseRow } from '../../store/schema.js';
+import { memoDigest } from '../derived-ids.js';
 
 /** The Course resource, as the API shows it. */
 export interface Course {
@@ -54,7 +54,7 @@ export function timestamp(ms: number): string {
 /** Group addresses follow production's pattern: a slug of the name and a short hash, in the owner's domain. */
 function groupEmail(row: CourseRow, domain: string, suffix: string): string {
   const slug = row.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 20) || 'class';
-  const hash = createHash('sha1').update(row.id).digest('hex').slice(0, 8);
+  const hash = memoDigest('sha1', row.id, 'hex').slice(0, 8);
   return `${slug}_${suffix}${hash}@${domain}`;
 }
 

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { CourseRow, UserRow } from '../../store/schema.js';
 import { toUserProfile, type UserProfile } from '../user-profiles/schema.js';
+import { memoDigest } from '../derived-ids.js';
 
 /** The Student resource, as the API shows it. */
 export interface Student {
@@ -31,7 +31,7 @@ export interface RosterView {
  * read and in every process without being stored.
  */
 function workFolderId(courseId: string, userId: string): string {
-  return `0B${createHash('sha256').update(`${courseId}/${userId}`).digest('base64url').slice(0, 26)}`;
+  return `0B${memoDigest('sha256', `${courseId}/${userId}`, 'base64url').slice(0, 26)}`;
 }
 
 /** Maps a student's membership to the resource. */

@@ -77,12 +77,8 @@ export async function getStudent(env: Env, caller: Caller, courseRef: string, us
 export async function listStudents(env: Env, caller: Caller, courseRef: string, page: Page): Promise<{ students?: Student[]; nextPageToken?: string }> {
   const repos = env.store.read;
   const { course, rel } = await loadCourse(repos, caller, courseRef);
-  const { items, nextPageToken } = finishPage(page, await repos.members.list(course.id, 'STUDENT', page.window));
-  const users = await repos.users.byIds(items.map((m) => m.user_id));
-  const students = items.flatMap((m) => {
-    const user = users.get(m.user_id);
-    return user ? [toStudent(course, user, view(caller, seesWorkFolder(rel, user.id === caller.user.id)))] : [];
-  });
+  const { items, nextPageToken } = finishPage(page, await repos.members.users(course.id, 'STUDENT', page.window));
+  const students = items.map((user) => toStudent(course, user, view(caller, seesWorkFolder(rel, user.id === caller.user.id))));
   return { ...(students.length > 0 ? { students } : {}), ...(nextPageToken ? { nextPageToken } : {}) };
 }
 

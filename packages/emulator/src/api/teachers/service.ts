@@ -51,14 +51,10 @@ export async function getTeacher(env: Env, caller: Caller, courseRef: string, us
 export async function listTeachers(env: Env, caller: Caller, courseRef: string, page: Page): Promise<{ teachers?: Teacher[]; nextPageToken?: string }> {
   const repos = env.store.read;
   const { course } = await loadCourse(repos, caller, courseRef);
-  const { items, nextPageToken } = finishPage(page, await repos.members.list(course.id, 'TEACHER', page.window));
-  const users = await repos.users.byIds(items.map((m) => m.user_id));
+  const { items, nextPageToken } = finishPage(page, await repos.members.users(course.id, 'TEACHER', page.window));
   const showEmail = seesEmails(caller.scopes);
   const showPhoto = seesPhotos(caller.scopes);
-  const teachers = items.flatMap((m) => {
-    const user = users.get(m.user_id);
-    return user ? [toTeacher(course, user, { showEmail, showPhoto })] : [];
-  });
+  const teachers = items.map((user) => toTeacher(course, user, { showEmail, showPhoto }));
   return { ...(teachers.length > 0 ? { teachers } : {}), ...(nextPageToken ? { nextPageToken } : {}) };
 }
 
