@@ -6,6 +6,7 @@ import type { Interceptor } from './api/types.js';
 import type { Env } from './env.js';
 import { registerBatchRoutes } from './http/batch.js';
 import { registerDiscoveryRoutes } from './http/discovery.js';
+import { edgeServerOptions, installEdgeHooks, type EdgeOptions } from './http/edge-errors.js';
 import { installErrorHandler } from './http/errors.js';
 import { registerClassroomRoutes } from './http/router.js';
 import type { Platform } from './platform/platform.js';
@@ -21,6 +22,8 @@ export interface AppParts {
   platform?: Platform;
   /** Called by the admin reset endpoint. */
   reset: (options: { demo?: boolean }) => Promise<void>;
+  /** Request deadline and connection limit of the HTTP edge. */
+  edge?: EdgeOptions;
 }
 
 /** Builds the HTTP app. It has no logic of its own: it wires the parts together. */
@@ -30,6 +33,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
     bodyLimit: 1024 * 1024,
     // Google accepts repeated query parameters (`courseStates=A&courseStates=B`); keep them as arrays.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    ...edgeServerOptions(parts.edge),
   });
   // Bodies are read as text and checked against the discovery schemas by the router, so that
   // malformed JSON gets Google's error shape instead of Fastify's.
@@ -37,6 +41,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   installErrorHandler(app);
+  installEdgeHooks(app, parts.edge);
   if (parts.platform) registerPlatformHooks(app, parts.platform);
   registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? [], parts.platform?.gate);
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));

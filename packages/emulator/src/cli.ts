@@ -34,6 +34,9 @@ Options of start:
   --log-level LEVEL      fatal, error, warn, info, debug, trace or silent (default warn)
   --quota-retry-after    send Retry-After on quota errors (production sends none)
   --request-log-size N   requests kept in the request log (default 10000)
+  --request-timeout S    seconds a request may take to arrive whole before it gets 408 (default 30;
+                         0 disables)
+  --max-connections N    open connections at most; more are refused (default 1000; 0: no limit)
 
 Options of the other commands:
   --url URL              the running emulator (default http://$CLASSROOM_EMULATOR_HOST, else
@@ -59,6 +62,8 @@ const START_OPTIONS = {
   'log-level': { type: 'string' },
   'quota-retry-after': { type: 'boolean' },
   'request-log-size': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'max-connections': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const CLIENT_OPTIONS = {
@@ -138,6 +143,14 @@ async function start(args: string[]): Promise<void> {
   if (logSize !== undefined && (!/^\d+$/.test(logSize) || Number(logSize) < 1)) {
     throw new UsageError(`--request-log-size must be a whole number of at least 1, not "${logSize}"`);
   }
+  const requestTimeout = values['request-timeout'];
+  if (requestTimeout !== undefined && !/^\d+(\.\d+)?$/.test(requestTimeout)) {
+    throw new UsageError(`--request-timeout must be a number of seconds (0 disables it), not "${requestTimeout}"`);
+  }
+  const maxConnections = values['max-connections'];
+  if (maxConnections !== undefined && !/^\d+$/.test(maxConnections)) {
+    throw new UsageError(`--max-connections must be a whole number (0: no limit), not "${maxConnections}"`);
+  }
   if (values.seed !== undefined && !existsSync(values.seed)) throw new UsageError(`--seed: there is no file ${values.seed}`);
 
   let emulator: Emulator;
@@ -150,6 +163,8 @@ async function start(args: string[]): Promise<void> {
       limits,
       ...(values['quota-retry-after'] ? { quotaRetryAfter: true } : {}),
       ...(logSize !== undefined ? { requestLogSize: Number(logSize) } : {}),
+      ...(requestTimeout !== undefined ? { requestTimeoutSeconds: Number(requestTimeout) } : {}),
+      ...(maxConnections !== undefined ? { maxConnections: Number(maxConnections) } : {}),
       ...(values.seed ? { fixture: values.seed, onFixtureProgress: progressLine(values.seed) } : {}),
       logger: logLevel === 'silent' ? false : { level: logLevel },
     });

@@ -46,6 +46,10 @@ export interface EmulatorOptions {
   requestLogSize?: number;
   /** How Pub/Sub push delivery of notifications retries. */
   notificationDelivery?: DeliveryOptions;
+  /** Seconds a request may take to arrive whole (headers and body) before it gets 408; 0 disables. Default 30. */
+  requestTimeoutSeconds?: number;
+  /** Open connections at most; further ones are refused. 0: no limit. Default 1000. */
+  maxConnections?: number;
 }
 
 /** A running (or injectable) emulator. */
@@ -104,6 +108,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     platform,
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
     publicUrl: () => (publicUrl ? `${publicUrl}/` : undefined),
+    edge: {
+      ...(options.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: options.requestTimeoutSeconds } : {}),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    },
   });
   Object.assign(env, { log: app.log });
 

@@ -91,7 +91,8 @@ export function registerClassroomRoutes(
     const url = request.raw.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const found = table.match(request.method, path);
+    // HEAD runs the GET method; Fastify drops the body.
+    const found = table.match(request.method === 'HEAD' ? 'GET' : request.method, path);
     if (!found) {
       if (table.knowsPath(path)) fail('NOT_FOUND', `The method ${request.method} is not allowed on ${path}.`);
       fail('NOT_FOUND', `No Classroom method answers ${request.method} ${path}.`);
