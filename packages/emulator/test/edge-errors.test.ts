@@ -38,14 +38,20 @@ describe('failures at the HTTP edge are Google errors', () => {
     expect(json(answer.body)).toEqual(wire(431, 'INVALID_ARGUMENT', 'invalid', message));
   });
 
-  it('a verb Node does not know is 501 (closed: the parser lost its place); a known one no route serves is 501 too', async () => {
+  it('a verb Node does not know is 405 (closed: the parser lost its place); a known one no route serves is 405 too', async () => {
     const unknown = await send('FOO /v1/courses HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect([unknown.status, unknown.closed]).toEqual([501, true]);
+    expect([unknown.status, unknown.closed]).toEqual([405, true]);
     const message = 'The request does not start with an HTTP method the emulator knows.';
-    expect(json(unknown.body)).toEqual(wire(501, 'UNIMPLEMENTED', 'notImplemented', message));
+    expect(json(unknown.body)).toEqual(wire(405, 'UNIMPLEMENTED', 'notImplemented', message));
     const propfind = await send('PROPFIND /emulator/v1/health HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect([propfind.status, propfind.closed]).toEqual([501, false]);
-    expect(json(propfind.body)).toEqual(wire(501, 'UNIMPLEMENTED', 'notImplemented', 'The emulator does not serve the HTTP method PROPFIND.'));
+    expect([propfind.status, propfind.closed]).toEqual([405, false]);
+    expect(json(propfind.body)).toEqual(wire(405, 'UNIMPLEMENTED', 'notImplemented', 'The emulator does not serve the HTTP method PROPFIND.'));
+  });
+
+  it('CONNECT is refused with 405 in the envelope, not a silently dropped socket', async () => {
+    const answer = await send('CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(answer.status).toBe(405);
+    expect(json(answer.body)).toEqual(wire(405, 'UNIMPLEMENTED', 'notImplemented', 'The emulator is not a proxy: it does not serve CONNECT.'));
   });
 
   it('raw non-ASCII and NUL bytes in the URL are 400', async () => {

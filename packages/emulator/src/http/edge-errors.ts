@@ -18,16 +18,19 @@ export interface EdgeOptions {
 /** Defaults of {@link EdgeOptions}. */
 export const EDGE_DEFAULTS = { requestTimeoutSeconds: 30, maxConnections: 1000 } as const;
 
-/** Answers to requests Node's parser could not read, by llhttp error code. */
+/**
+ * Answers to requests Node's parser could not read, by llhttp error code. None is a 5xx: the client sent
+ * something wrong, and 5xx would tell it (and its retry policy) that the server failed.
+ */
 const PARSE_FAILURES: Record<string, { status: number; code: ErrorCode; message: string }> = {
   HPE_HEADER_OVERFLOW: { status: 431, code: 'INVALID_ARGUMENT', message: 'The request headers are larger than the 16 KB the emulator reads.' },
-  HPE_INVALID_METHOD: { status: 501, code: 'UNIMPLEMENTED', message: 'The request does not start with an HTTP method the emulator knows.' },
+  HPE_INVALID_METHOD: { status: 405, code: 'UNIMPLEMENTED', message: 'The request does not start with an HTTP method the emulator knows.' },
   HPE_INVALID_URL: { status: 400, code: 'INVALID_ARGUMENT', message: 'The request target is not a valid URL: spaces, control characters and characters outside ASCII must be percent-encoded.' },
   HPE_INVALID_CHUNK_SIZE: { status: 400, code: 'INVALID_ARGUMENT', message: 'The chunked request body is malformed.' },
   HPE_INVALID_TRANSFER_ENCODING: { status: 400, code: 'INVALID_ARGUMENT', message: 'The request has a Transfer-Encoding the emulator cannot read.' },
   HPE_UNEXPECTED_CONTENT_LENGTH: { status: 400, code: 'INVALID_ARGUMENT', message: 'The request has both Content-Length and Transfer-Encoding.' },
   HPE_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_ARGUMENT', message: 'The request has an invalid Content-Length.' },
-  HPE_INVALID_VERSION: { status: 505, code: 'UNIMPLEMENTED', message: 'The emulator speaks HTTP/1.0 and HTTP/1.1 only.' },
+  HPE_INVALID_VERSION: { status: 400, code: 'INVALID_ARGUMENT', message: 'The emulator speaks HTTP/1.0 and HTTP/1.1 only.' },
 };
 
 /** The whole raw HTTP response for an error written straight to a socket (no request object exists). */
@@ -42,7 +45,7 @@ function rawErrorResponse(status: number, code: ErrorCode, options: RenderOption
 
 /**
  * Node's `clientError`: a request its parser could not read (bad bytes, headers over 16 KB, a verb it does
- * not know, a broken chunked body) or one that did not arrive in time. HTTP leaves no choice but to close
+ * not know: 405, a broken chunked body) or one that did not arrive in time. HTTP leaves no choice but to close
  * these connections — the parser has lost its place in the stream — so the answer is written directly and
  * the socket ended after it.
  */
@@ -126,6 +129,12 @@ export function installEdgeHooks(app: FastifyInstance, options: EdgeOptions = {}
       app.log.warn(`connection refused: ${limit} connections are open (--max-connections)`);
     });
   }
+
+  // Node hands CONNECT (a proxy's verb) to a 'connect' listener and silently drops the socket without one.
+  app.server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => undefined);
+    socket.end(rawErrorResponse(405, 'UNIMPLEMENTED', { message: 'The emulator is not a proxy: it does not serve CONNECT.' }), () => socket.destroy());
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     const raw = request.raw;

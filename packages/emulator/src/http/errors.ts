@@ -2,7 +2,7 @@ import { renderError, type ErrorCode, type RenderOptions } from 'classroom-error
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiFailure } from '../failure.js';
 
-/** The verbs some route of the emulator serves; any other verb is answered 501. */
+/** The verbs some route of the emulator serves; any other verb is answered 405. */
 const SERVED_VERBS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** `$.xgafv=2` or the equivalent header ask for the v2 error format (no `errors[]`). */
@@ -50,9 +50,13 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    // A verb no route serves at all is one the emulator does not implement (RFC 9110: 501), whatever the path.
+    // A verb no route serves is refused as not allowed, whatever the path. RFC 9110 would allow 501 here;
+    // 405 keeps "5xx" meaning that the server failed, which is what clients and the fuzzer read it as.
     if (!SERVED_VERBS.has(request.method)) {
-      return sendError(reply, request, 'UNIMPLEMENTED', { message: `The emulator does not serve the HTTP method ${request.method}.` });
+      return sendError(reply, request, 'UNIMPLEMENTED', {
+        httpStatus: 405,
+        message: `The emulator does not serve the HTTP method ${request.method}.`,
+      });
     }
     return sendError(reply, request, 'NOT_FOUND', { message: `Nothing is served at ${request.method} ${request.url.split('?')[0]}.` });
   });
