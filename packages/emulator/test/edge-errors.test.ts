@@ -54,6 +54,24 @@ describe('failures at the HTTP edge are Google errors', () => {
     expect(json(answer.body)).toEqual(wire(405, 'UNIMPLEMENTED', 'notImplemented', 'The emulator is not a proxy: it does not serve CONNECT.'));
   });
 
+  it('NUL (U+0000), which PostgreSQL cannot store, is 400 on every store: in a path, a query or a JSON string', async () => {
+    const message = 'The request holds a NUL character (U+0000), which no field accepts.';
+    const headers = { authorization: 'Bearer demo-teacher', 'content-type': 'application/json' };
+    for (const [path, body] of [
+      ['/v1/courses/a%00b', undefined],
+      ['/v1/courses?pageToken=%00', undefined],
+      ['/v1/courses', '{"name":"a\\u0000b","ownerId":"me"}'],
+      ['/emulator/v1/tokens/a%00b', undefined],
+    ] as const) {
+      const response = await fetch(`${emulator.url}${path}`, { method: body ? 'POST' : 'GET', headers, ...(body ? { body } : {}) });
+      expect(response.status, path).toBe(400);
+      expect(await response.json()).toEqual(invalid(message));
+    }
+    // Six characters that spell it are just text.
+    const spelled = await fetch(`${emulator.url}/v1/courses`, { method: 'POST', headers, body: '{"name":"a\\\\u0000b","ownerId":"me"}' });
+    expect(spelled.status).toBe(200);
+  });
+
   it('raw non-ASCII and NUL bytes in the URL are 400', async () => {
     for (const target of [Buffer.from('/v1/courses/é', 'utf8'), Buffer.from('/v1/cour\0ses', 'latin1')]) {
       const answer = await send(Buffer.concat([Buffer.from('GET '), target, Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]));

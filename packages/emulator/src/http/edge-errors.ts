@@ -33,6 +33,10 @@ const PARSE_FAILURES: Record<string, { status: number; code: ErrorCode; message:
   HPE_INVALID_VERSION: { status: 400, code: 'INVALID_ARGUMENT', message: 'The emulator speaks HTTP/1.0 and HTTP/1.1 only.' },
 };
 
+const NUL_MESSAGE = 'The request holds a NUL character (U+0000), which no field accepts.';
+/** `\u0000` in JSON text, not preceded by an escaped backslash (`\\u0000` is the six characters themselves). */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
+
 /** The whole raw HTTP response for an error written straight to a socket (no request object exists). */
 function rawErrorResponse(status: number, code: ErrorCode, options: RenderOptions): string {
   const rendered = renderError(code, { ...options, httpStatus: status });
@@ -134,6 +138,19 @@ export function installEdgeHooks(app: FastifyInstance, options: EdgeOptions = {}
   app.server.on('connect', (_request: IncomingMessage, socket: Socket) => {
     socket.on('error', () => undefined);
     socket.end(rawErrorResponse(405, 'UNIMPLEMENTED', { message: 'The emulator is not a proxy: it does not serve CONNECT.' }), () => socket.destroy());
+  });
+
+  // NUL cannot be stored in PostgreSQL text (SQLite would keep it), so the same request would be a 500
+  // on one store and a success on the other: refuse it everywhere, before anything runs.
+  app.addHook('onRequest', async (request, reply) => {
+    if (/%00/i.test(request.raw.url ?? '')) return sendError(reply, request, 'INVALID_ARGUMENT', { message: NUL_MESSAGE });
+    return undefined;
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    if (typeof request.body === 'string' && (request.body.includes('\u0000') || NUL_ESCAPE.test(request.body))) {
+      return sendError(reply, request, 'INVALID_ARGUMENT', { message: NUL_MESSAGE });
+    }
+    return undefined;
   });
 
   app.addHook('onRequest', async (request, reply) => {
