@@ -1,4 +1,4 @@
-import net from 'node:net';
+import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, wire } from './helpers/harness.js';
 import { parseRawResponse } from './helpers/raw-http.js';

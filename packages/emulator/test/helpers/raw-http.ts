@@ -1,4 +1,4 @@
-import net from 'node:net';
+import * as net from 'node:net';
 
 /** One HTTP answer read off a socket, and whether the server closed the connection after it. */
 export interface RawAnswer {
