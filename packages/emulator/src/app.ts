@@ -6,7 +6,8 @@ import type { Interceptor } from './api/types.js';
 import type { Env } from './env.js';
 import { registerBatchRoutes } from './http/batch.js';
 import { registerDiscoveryRoutes } from './http/discovery.js';
-import { registerEdgeGuard, type EdgeOptions } from './http/edge-guard.js';
+import { registerEdgeGuard, type EdgeOptions as GuardOptions } from './http/edge-guard.js';
+import { edgeServerOptions, installEdgeHooks, type EdgeOptions as ConnectionOptions } from './http/edge-errors.js';
 import { installErrorHandler } from './http/errors.js';
 import { registerClassroomRoutes } from './http/router.js';
 import type { Platform } from './platform/platform.js';
@@ -22,8 +23,8 @@ export interface AppParts {
   platform?: Platform;
   /** Called by the admin reset endpoint. */
   reset: (options: { demo?: boolean }) => Promise<void>;
-  /** Host, Origin and admin-token checks before any route runs. */
-  edge?: EdgeOptions;
+  /** The HTTP edge: Host, Origin and admin-token checks; request deadline and connection limit. */
+  edge?: GuardOptions & ConnectionOptions;
 }
 
 /** Builds the HTTP app. It has no logic of its own: it wires the parts together. */
@@ -33,6 +34,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
     bodyLimit: 1024 * 1024,
     // Google accepts repeated query parameters (`courseStates=A&courseStates=B`); keep them as arrays.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    ...edgeServerOptions(parts.edge),
   });
   // Bodies are read as text and checked against the discovery schemas by the router, so that
   // malformed JSON gets Google's error shape instead of Fastify's.
@@ -42,6 +44,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
   installErrorHandler(app);
   // First of all hooks: a refused request must not reach the request log, quota or any route.
   registerEdgeGuard(app, parts.edge ?? {});
+  installEdgeHooks(app, parts.edge);
   if (parts.platform) registerPlatformHooks(app, parts.platform);
   registerClassroomRoutes(app, parts.env, HANDLERS, parts.interceptors ?? [], parts.platform?.gate);
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));

@@ -40,6 +40,9 @@ Options of start:
   --admin-token TOKEN    require this bearer token on the admin API ($CLASSROOM_EMULATOR_ADMIN_TOKEN);
                          one is generated when --host is not a loopback address
   --allow-push-host NAME let topics push to NAME besides loopback addresses (repeatable; * for any)
+  --request-timeout S    seconds a request may take to arrive whole before it gets 408 (default 30;
+                         0 disables)
+  --max-connections N    open connections at most; more are refused (default 1000; 0: no limit)
 
 Options of the other commands:
   --url URL              the running emulator (default http://$CLASSROOM_EMULATOR_HOST, else
@@ -70,6 +73,8 @@ const START_OPTIONS = {
   'allow-host': { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
   'allow-push-host': { type: 'string', multiple: true },
+  'request-timeout': { type: 'string' },
+  'max-connections': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const CLIENT_OPTIONS = {
@@ -150,6 +155,14 @@ async function start(args: string[]): Promise<void> {
   if (logSize !== undefined && (!/^\d+$/.test(logSize) || Number(logSize) < 1)) {
     throw new UsageError(`--request-log-size must be a whole number of at least 1, not "${logSize}"`);
   }
+  const requestTimeout = values['request-timeout'];
+  if (requestTimeout !== undefined && !/^\d+(\.\d+)?$/.test(requestTimeout)) {
+    throw new UsageError(`--request-timeout must be a number of seconds (0 disables it), not "${requestTimeout}"`);
+  }
+  const maxConnections = values['max-connections'];
+  if (maxConnections !== undefined && !/^\d+$/.test(maxConnections)) {
+    throw new UsageError(`--max-connections must be a whole number (0: no limit), not "${maxConnections}"`);
+  }
   if (values.seed !== undefined && !existsSync(values.seed)) throw new UsageError(`--seed: there is no file ${values.seed}`);
   const adminToken = adminTokenOf(values['admin-token']);
 
@@ -163,6 +176,8 @@ async function start(args: string[]): Promise<void> {
       limits,
       ...(values['quota-retry-after'] ? { quotaRetryAfter: true } : {}),
       ...(logSize !== undefined ? { requestLogSize: Number(logSize) } : {}),
+      ...(requestTimeout !== undefined ? { requestTimeoutSeconds: Number(requestTimeout) } : {}),
+      ...(maxConnections !== undefined ? { maxConnections: Number(maxConnections) } : {}),
       ...(values.seed ? { fixture: values.seed, onFixtureProgress: progressLine(values.seed) } : {}),
       logger: logLevel === 'silent' ? false : { level: logLevel },
       ...(adminToken !== undefined ? { adminToken } : {}),

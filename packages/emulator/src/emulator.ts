@@ -59,6 +59,10 @@ export interface EmulatorOptions {
   allowOrigins?: string[];
   /** Hosts a topic's push endpoint may name beside loopback addresses (`*` for any). */
   allowPushHosts?: string[];
+  /** Seconds a request may take to arrive whole (headers and body) before it gets 408; 0 disables. Default 30. */
+  requestTimeoutSeconds?: number;
+  /** Open connections at most; further ones are refused. 0: no limit. Default 1000. */
+  maxConnections?: number;
 }
 
 /** A running (or injectable) emulator. */
@@ -129,6 +133,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
       ...(options.allowOrigins ? { allowOrigins: options.allowOrigins } : {}),
       ...(adminToken !== undefined ? { adminToken } : {}),
+      ...(options.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: options.requestTimeoutSeconds } : {}),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
     },
   });
   Object.assign(env, { log: app.log });

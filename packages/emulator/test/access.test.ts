@@ -198,8 +198,8 @@ describe.each(STORES)('access errors on $name', ({ options }) => {
         token: teacher.token,
         body: JSON.stringify({ name: 'Huge', ownerId: 'me', description: 'x'.repeat(1024 * 1024 + 10) }),
       });
-      expect(response.status).toBe(400);
-      expect(await response.json()).toEqual(invalid('Request payload size exceeds the limit: 1048576 bytes.'));
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual(wire(413, 'INVALID_ARGUMENT', 'invalid', 'Request payload size exceeds the limit: 1048576 bytes.'));
       expect(await courseCount()).toBe(count);
     });
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,8 @@ describe('the classroom-emulator CLI', () => {
     [['start', '--log-level', 'loud'], /--log-level must be one of/],
     [['start', '--data-dir', '/tmp/x', '--database-url', 'postgres://h/db'], /exclude each other/],
     [['start', '--seed', '/nonexistent/school.yaml'], /--seed: there is no file \/nonexistent\/school.yaml/],
+    [['start', '--request-timeout', 'soon'], /--request-timeout must be a number of seconds \(0 disables it\), not "soon"/],
+    [['start', '--max-connections', 'many'], /--max-connections must be a whole number \(0: no limit\), not "many"/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['seed'], /seed needs a FILE/],
     [['reset', '--out', 'x'], /reset does not take --out/],
@@ -90,6 +93,32 @@ describe('the classroom-emulator CLI', () => {
       for (let i = 0; i < 3; i++) await fetch(`${started.url}/v1/courses`);
       const log = (await (await fetch(`${started.url}/emulator/v1/requests`)).json()) as { requests: unknown[] };
       expect(log.requests).toHaveLength(2);
+    } finally {
+      expect(await stop(started)).toBe(0);
+    }
+  });
+
+  it('applies --request-timeout and --max-connections', async () => {
+    const started = await start(['--no-demo', '--request-timeout', '1', '--max-connections', '3']);
+    try {
+      const { hostname, port } = new URL(started.url);
+      const open = (): Promise<Socket> =>
+        new Promise((resolve) => {
+          const socket = connect(Number(port), hostname, () => resolve(socket));
+          socket.on('error', () => undefined);
+        });
+      // A request that never finishes arriving is answered 408 and closed about a second later.
+      const slow = await open();
+      let heard = '';
+      slow.on('data', (chunk: Buffer) => (heard += chunk.toString()));
+      slow.write('POST /emulator/v1/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{');
+      await new Promise((resolve) => slow.on('close', resolve));
+      expect(heard).toMatch(/^HTTP\/1\.1 408 /);
+      // Three connections fill the server; a fourth is closed at once.
+      const held = await Promise.all([open(), open(), open()]);
+      const extra = await open();
+      await new Promise((resolve) => extra.on('close', resolve));
+      for (const socket of held) socket.destroy();
     } finally {
       expect(await stop(started)).toBe(0);
     }

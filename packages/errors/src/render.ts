@@ -59,6 +59,12 @@ export interface RenderOptions {
   location?: { location: string; locationType: string };
   /** Replaces the legacy reason, for the few errors whose reason differs from their status's. */
   reason?: string;
+  /**
+   * The HTTP status when the refusal comes from the HTTP layer in front of the API rather than from the
+   * API (a body too large: 413, a URL too long: 414, headers too large: 431, a slow client: 408); the
+   * body's `code` follows it while `status` stays the catalog's.
+   */
+  httpStatus?: number;
 }
 
 /** A rendered error: the HTTP status, headers and JSON body to send. */
@@ -123,12 +129,13 @@ export function renderError(code: ErrorCode, options: RenderOptions = {}): Rende
     errors = [item];
   }
   // Key order follows Google's responses, so recorded bodies compare equal as text too.
+  const httpStatus = options.httpStatus ?? entry.httpStatus;
   const error: GoogleErrorBody['error'] = {
-    code: entry.httpStatus,
+    code: httpStatus,
     message,
     ...(errors ? { errors } : {}),
     status: entry.status,
     ...(details.length > 0 ? { details } : {}),
   };
-  return { httpStatus: entry.httpStatus, headers, body: { error } };
+  return { httpStatus, headers, body: { error } };
 }

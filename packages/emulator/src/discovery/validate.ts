@@ -189,13 +189,13 @@ function describe(error: ErrorObject, ref: string, body: unknown): { ok: false; 
       return invalid(`Invalid JSON payload received. Unknown name "${name}"${at}: Cannot find field.`, segments.length > 0 ? path : '');
     }
     case 'enum':
-      return invalid(`Invalid value at '${path}' (TYPE_ENUM), ${JSON.stringify(valueAt(body, error.instancePath))}`, path);
+      return invalid(`Invalid value at '${path}' (TYPE_ENUM), ${preview(valueAt(body, error.instancePath))}`, path);
     case 'type':
     case 'pattern': {
       const value = valueAt(body, error.instancePath);
       const expected = String((error.params as { type?: string | string[] }).type ?? 'string');
       const kind = expected.includes('boolean') ? 'TYPE_BOOL' : expected.includes('integer') ? 'TYPE_INT64' : expected.includes('number') ? 'TYPE_DOUBLE' : expected.includes('object') ? 'TYPE_MESSAGE' : expected.includes('array') ? 'TYPE_REPEATED' : 'TYPE_STRING';
-      return invalid(`Invalid value at '${path}' (${kind}), ${JSON.stringify(value)}`, path);
+      return invalid(`Invalid value at '${path}' (${kind}), ${preview(value)}`, path);
     }
     default:
       return invalid(`Invalid value at '${path}': ${error.message ?? 'not accepted'}`, path);
@@ -209,4 +209,40 @@ function valueAt(body: unknown, pointer: string): unknown {
     current = (current as Record<string, unknown>)[part];
   }
   return current;
+}
+
+/**
+ * The value as compact JSON for an error message, cut after a few levels and about 100 characters.
+ * It stops as soon as the budget is spent, so a value nested thousands of levels deep (or holding a
+ * million keys) costs no more than a small one; small values read exactly as JSON.stringify writes them.
+ */
+export function preview(value: unknown, limit = 100, maxDepth = 4): string {
+  let out = '';
+  const walk = (v: unknown, depth: number): boolean => {
+    if (v === null || typeof v !== 'object') {
+      out += String(JSON.stringify(typeof v === 'string' ? v.slice(0, limit + 1) : v));
+    } else if (depth >= maxDepth) {
+      out += Array.isArray(v) ? '[...]' : '{...}';
+    } else if (Array.isArray(v)) {
+      out += '[';
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) out += ',';
+        if (!walk(v[i], depth + 1)) return false;
+      }
+      out += ']';
+    } else {
+      out += '{';
+      let first = true;
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key.slice(0, limit + 1))}:`;
+        first = false;
+        if (!walk((v as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      out += '}';
+    }
+    return out.length <= limit;
+  };
+  walk(value, 0);
+  return out.length > limit ? `${out.slice(0, limit)}...` : out;
 }

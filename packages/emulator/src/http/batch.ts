@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { METHODS, STATUS_CODES } from 'node:http';
+import { renderError } from 'classroom-errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, invalidArgument } from '../failure.js';
 
@@ -51,12 +52,12 @@ export function parseBatch(body: string, contentType: string | undefined): Inner
     const partHeaders = headerLines(outer);
     const [head, innerBody] = splitHead(inner);
     const [requestLine = '', ...rest] = head.split(/\r?\n/);
-    const match = /^([A-Z]+)\s+(\S+)(?:\s+HTTP\/\d(?:\.\d)?)?$/.exec(requestLine.trim());
-    if (!match?.[1] || !match[2]) invalidArgument(`Batch part ${parts.length + 1} does not start with an HTTP request line.`, 'batch');
+    // A part without a request line is answered on its own (run() refuses the empty verb).
+    const match = /^(\S+)\s+(\S+)(?:\s+HTTP\/\d(?:\.\d)?)?$/.exec(requestLine.trim());
     parts.push({
       contentId: partHeaders['content-id'],
-      method: match[1],
-      url: match[2],
+      method: match?.[1] ?? '',
+      url: match?.[2] ?? '',
       headers: headerLines(rest.join('\n')),
       body: innerBody.replace(/\r?\n$/, ''),
     });
@@ -66,36 +67,83 @@ export function parseBatch(body: string, contentType: string | undefined): Inner
   return parts;
 }
 
-/** Keeps the path (and query) of an absolute or relative request URL. */
-function pathOf(url: string): string {
-  if (/^https?:\/\//i.test(url)) {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search}`;
+/** A part's answer, whether the app gave it or the batch refused the part before running it. */
+interface PartAnswer {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+/** Verbs Node's HTTP layer knows; anything else cannot be run as a request at all. */
+const KNOWN_VERBS = new Set(METHODS);
+
+/** Resolves a part's target like a browser would, so `..`, `%2e%2e` and `\` cannot leave `/v1/`. */
+function targetOf(url: string): URL | undefined {
+  try {
+    return /^[a-z][a-z0-9+.-]*:/i.test(url) ? new URL(url) : new URL(url.startsWith('/') ? url : `/${url}`, 'http://batch.invalid');
+  } catch {
+    return undefined;
   }
-  return url.startsWith('/') ? url : `/${url}`;
+}
+
+/** A short, printable rendering of a token from the request, for messages. */
+function describeToken(token: string): string {
+  const printable = token.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 40 ? `${printable.slice(0, 40)}...` : printable;
+}
+
+function refusal(code: 'INVALID_ARGUMENT' | 'NOT_FOUND', message: string, field?: string): PartAnswer {
+  const rendered = renderError(code, { message, ...(field ? { fieldViolations: [{ field, description: message }] } : {}) });
+  return { statusCode: rendered.httpStatus, headers: rendered.headers, body: JSON.stringify(rendered.body) };
 }
 
 /**
  * The batch endpoint of discovery-based clients (Python's `new_batch_http_request()`): each part runs
  * through the whole app as its own request — credentials, quota, faults and the request log included —
  * one after another, and the answers come back as one multipart/mixed response. A part without an
- * Authorization header uses the outer request's.
+ * Authorization header uses the outer request's. A part is checked before it runs: it must carry a
+ * verb HTTP knows and address the Classroom API (`/v1/...`), so a batch can neither crash the server
+ * nor reach the admin API; a part that fails these checks gets its own error and the others still run.
  */
 export function registerBatchRoutes(app: FastifyInstance): void {
+  const run = async (request: FastifyRequest, part: InnerRequest, index: number): Promise<PartAnswer> => {
+    if (part.method === '') {
+      return refusal('INVALID_ARGUMENT', `Batch part ${index + 1} does not start with an HTTP request line.`, 'batch');
+    }
+    if (!KNOWN_VERBS.has(part.method)) {
+      return refusal('INVALID_ARGUMENT', `Batch part ${index + 1}: "${describeToken(part.method)}" is not an HTTP method.`, 'batch');
+    }
+    const target = targetOf(part.url);
+    if (!target || !/^https?:$/.test(target.protocol)) {
+      return refusal('INVALID_ARGUMENT', `Batch part ${index + 1}: the request target is not a valid URL.`, 'batch');
+    }
+    if (!target.pathname.startsWith('/v1/')) {
+      return refusal('NOT_FOUND', `A batch part may only call the Classroom API (/v1/...), not ${describeToken(target.pathname)}.`);
+    }
+    const headers: Record<string, string> = { ...part.headers };
+    if (!headers.authorization && request.headers.authorization) headers.authorization = request.headers.authorization;
+    if (part.body && !headers['content-type']) headers['content-type'] = 'application/json';
+    try {
+      const response = await app.inject({
+        method: part.method as 'GET',
+        url: `${target.pathname}${target.search}`,
+        headers,
+        ...(part.body ? { payload: part.body } : {}),
+      });
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      // The part's headers or body could not make a request (light-my-request refuses them before the app runs).
+      request.log.debug({ err: error }, 'batch part refused');
+      return refusal('INVALID_ARGUMENT', `Batch part ${index + 1} could not be read as an HTTP request.`, 'batch');
+    }
+  };
+
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const parts = parseBatch(typeof request.body === 'string' ? request.body : '', request.headers['content-type']);
     const boundary = `batch_${randomUUID().replace(/-/g, '')}`;
     const chunks: string[] = [];
-    for (const part of parts) {
-      const headers: Record<string, string> = { ...part.headers };
-      if (!headers.authorization && request.headers.authorization) headers.authorization = request.headers.authorization;
-      if (part.body && !headers['content-type']) headers['content-type'] = 'application/json';
-      const response = await app.inject({
-        method: part.method as 'GET',
-        url: pathOf(part.url),
-        headers,
-        ...(part.body ? { payload: part.body } : {}),
-      });
+    for (const [index, part] of parts.entries()) {
+      const response = await run(request, part, index);
       const contentId = part.contentId ? `Content-ID: <response-${part.contentId.replace(/^<|>$/g, '')}>\r\n` : '';
       const retryAfter = response.headers['retry-after'] ? `Retry-After: ${String(response.headers['retry-after'])}\r\n` : '';
       chunks.push(

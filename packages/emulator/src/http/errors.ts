@@ -3,6 +3,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiFailure } from '../failure.js';
 import { isConnectionFailure } from '../store/availability.js';
 
+/** The verbs some route of the emulator serves; any other verb is answered 405. */
+const SERVED_VERBS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
 /** `$.xgafv=2` or the equivalent header ask for the v2 error format (no `errors[]`). */
 function formatOf(request: FastifyRequest): 1 | 2 {
   const query = request.query as Record<string, unknown> | undefined;
@@ -30,8 +33,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // The route's own limit (admin imports allow more) is the one that was exceeded.
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1048576;
       return sendError(reply, request, 'INVALID_ARGUMENT', {
-        message: `Request payload size exceeds the limit: ${app.initialConfig.bodyLimit ?? 1048576} bytes.`,
+        httpStatus: 413,
+        message: `Request payload size exceeds the limit: ${limit} bytes.`,
       });
     }
     if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fastifyError.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
@@ -48,7 +54,15 @@ export function installErrorHandler(app: FastifyInstance): void {
     return sendError(reply, request, 'INTERNAL');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, request, 'NOT_FOUND', { message: `Nothing is served at ${request.method} ${request.url.split('?')[0]}.` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // A verb no route serves is refused as not allowed, whatever the path. RFC 9110 would allow 501 here;
+    // 405 keeps "5xx" meaning that the server failed, which is what clients and the fuzzer read it as.
+    if (!SERVED_VERBS.has(request.method)) {
+      return sendError(reply, request, 'UNIMPLEMENTED', {
+        httpStatus: 405,
+        message: `The emulator does not serve the HTTP method ${request.method}.`,
+      });
+    }
+    return sendError(reply, request, 'NOT_FOUND', { message: `Nothing is served at ${request.method} ${request.url.split('?')[0]}.` });
+  });
 }
