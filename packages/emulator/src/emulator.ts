@@ -46,6 +46,8 @@ export interface EmulatorOptions {
   requestLogSize?: number;
   /** How Pub/Sub push delivery of notifications retries. */
   notificationDelivery?: DeliveryOptions;
+  /** Record a fingerprint of each call (verb, URL, body) in the request log, to tell retries apart. Default false. */
+  requestFingerprints?: boolean;
 }
 
 /** A running (or injectable) emulator. */
@@ -87,6 +89,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     ...(options.quotaRetryAfter !== undefined ? { quotaRetryAfter: options.quotaRetryAfter } : {}),
     ...(options.requestLogSize !== undefined ? { requestLogSize: options.requestLogSize } : {}),
     ...(options.notificationDelivery ? { delivery: options.notificationDelivery } : {}),
+    ...(options.requestFingerprints ? { requestFingerprints: true } : {}),
   });
 
   const reset = async ({ demo = false }: { demo?: boolean } = {}) => {
