@@ -1,5 +1,5 @@
 // A roster client built on classroom-errors: transient failures are retried by withRetry (full-jitter
-// backoff, Retry-After, a retry budget, a 10 s timeout per attempt); anything else is decided and
+// backoff, Retry-After, a retry budget, a 5 s timeout per attempt); anything else is decided and
 // explained once, and the job stops with a message instead of a stack trace. `classroom-emulator check`
 // passes it.
 import { decide, explain, parseError, RetryBudget, withRetry } from 'classroom-errors';
@@ -13,7 +13,7 @@ class JobStopped extends Error {}
 try {
   await rosterJob(classroomApi(), async (name, request) => {
     try {
-      return await withRetry(({ signal }) => request({ timeout: 10_000, ...(signal ? { signal } : {}) }), { budget, deadlineMs: 60_000 });
+      return await withRetry(({ signal }) => request({ timeout: 5_000, ...(signal ? { signal } : {}) }), { budget, deadlineMs: 60_000 });
     } catch (thrown) {
       const error = parseError(thrown);
       const decision = decide(error, { attempt: 1 });

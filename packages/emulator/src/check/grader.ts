@@ -45,11 +45,11 @@ export interface Grade {
   findings: Finding[];
 }
 
-// The page: "use truncated exponential backoff … with jitter". It names no base delay; the smallest in
-// common use is 100 ms (gax-nodejs, the AWS SDK v3), so a backoff is judged against that schedule,
-// doubling up to the 32 s cap of Google's exponential-backoff advice.
+// The page: "use truncated exponential backoff … with jitter". It names no base delay. Google's
+// exponential-backoff algorithm starts at 1 s and classroom-errors' withRetry at 500 ms; a backoff is
+// judged against a schedule starting at half of the smaller, doubling up to a 32 s cap.
 /** The smallest first delay a backoff is expected to start from, ms. */
-export const BACKOFF_MIN_BASE_MS = 100;
+export const BACKOFF_MIN_BASE_MS = 250;
 /** Where the doubling stops, ms. */
 export const BACKOFF_CAP_MS = 32_000;
 /**
@@ -59,10 +59,16 @@ export const BACKOFF_CAP_MS = 32_000;
 export const NO_BACKOFF_MIN_RETRIES = 4;
 /**
  * A run fails `no-backoff` when its total wait is below this fraction of the capped exponential schedule
- * from {@link BACKOFF_MIN_BASE_MS}. For 4 retries that is 45 ms out of 1.5 s: full jitter on that
- * schedule waits less with probability (45⁴/4!)/(100·200·400·800) ≈ 3·10⁻⁵.
+ * from {@link BACKOFF_MIN_BASE_MS}: for 4 retries, 150 ms out of 3.75 s. Full jitter on that schedule
+ * waits less with probability (150⁴/4!)/(250·500·1000·2000) ≈ 8·10⁻⁵; an immediate retry waits a few
+ * ms per attempt, tens on a busy machine.
  */
-export const NO_BACKOFF_FRACTION = 0.03;
+export const NO_BACKOFF_FRACTION = 0.04;
+/**
+ * …or when every wait of the run is below this, ms: full jitter draws four such waits in a row with
+ * probability 0.2·0.1·0.05·0.025 ≈ 3·10⁻⁵ (the issue's "every gap under 50 ms").
+ */
+export const NO_BACKOFF_GAP_MS = 50;
 /** Retry delays shorter than this are not deliberate waits, and tell nothing about jitter, ms. */
 export const NO_JITTER_MIN_DELAY_MS = 20;
 /** At least this many comparable delays before `no-jitter` is judged. */
@@ -214,16 +220,16 @@ function noBackoff(calls: ReadonlyMap<string, GradedRecord[]>): Finding[] {
     const judge = () => {
       const retries = run.length - 1;
       if (retries >= NO_BACKOFF_MIN_RETRIES) {
-        let waited = 0;
-        for (let i = 1; i < run.length; i++) waited += start(run[i] as GradedRecord) - end(run[i - 1] as GradedRecord);
+        const gaps = run.slice(1).map((r, i) => start(r) - end(run[i] as GradedRecord));
+        const waited = gaps.reduce((a, b) => a + b, 0);
         const schedule = backoffScheduleMs(retries);
-        if (waited < NO_BACKOFF_FRACTION * schedule) {
+        if (waited < NO_BACKOFF_FRACTION * schedule || gaps.every((g) => g < NO_BACKOFF_GAP_MS)) {
           out.push({
             rule: 'no-backoff',
             severity: 'fail',
             message:
               `${label(run[0] as GradedRecord)} was retried ${retries} times after ${run[0]?.code ?? 'a failure'} with ${ms(waited)} of waiting in all; ` +
-              `even a ${BACKOFF_MIN_BASE_MS} ms truncated exponential backoff waits about ${ms(schedule / 2)} on average. ` +
+              `a truncated exponential backoff from ${BACKOFF_MIN_BASE_MS} ms would wait about ${ms(schedule / 2)} on average over as many retries. ` +
               'The page advises truncated exponential backoff with jitter.',
             requests: ids(run),
           });
