@@ -69,8 +69,8 @@ export const NO_BACKOFF_FRACTION = 0.04;
  * probability 0.2·0.1·0.05·0.025 ≈ 3·10⁻⁵ (the issue's "every gap under 50 ms").
  */
 export const NO_BACKOFF_GAP_MS = 50;
-/** Retry delays shorter than this are not deliberate waits, and tell nothing about jitter, ms. */
-export const NO_JITTER_MIN_DELAY_MS = 20;
+/** Retry delays shorter than this are not deliberate waits (an immediate retry takes tens of ms on a busy machine), and tell nothing about jitter, ms. */
+export const NO_JITTER_MIN_DELAY_MS = 100;
 /** At least this many comparable delays before `no-jitter` is judged. */
 export const NO_JITTER_MIN_SAMPLES = 3;
 /** Delays whose spread is within max(this, {@link NO_JITTER_TOLERANCE_RATIO} of their mean) count as identical, ms. */
