@@ -43,5 +43,5 @@ try:
         added += 1
     print(f"{course['name']}: {len(enrolled)} enrolled, {added} added")
 except HttpError as error:
-    print(f"The roster job stopped: HTTP {error.resp.status}: {error.reason}", file=sys.stderr)
+    print(f"The roster job stopped: {error}", file=sys.stderr)
     sys.exit(1)
