@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { explain } from 'classroom-errors';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../src/check/report.js';
 
@@ -85,8 +86,11 @@ describe('classroom-emulator check on the conformance clients', () => {
   }, 120_000);
 
   it('fails the naive client for giving up, and warns that it crashes on documented errors', async () => {
-    const { status, report, stdout } = await check('naive', scenarios('internal-500-once', 'precondition-CourseMemberLimitReached'), node('naive.mjs'));
+    const { status, report, stdout } = await check('naive', ['--lang', 'ja', ...scenarios('internal-500-once', 'precondition-CourseMemberLimitReached')], node('naive.mjs'));
     expect(status, stdout).toBe(1);
+    // The injected code explained in the language asked for.
+    expect(stdout).toContain(`CourseMemberLimitReached: ${explain('CourseMemberLimitReached', 'ja').title}`);
+    expect(report?.lang).toBe('ja');
     expect(rulesOf(report, 'internal-500-once')).toEqual(new Set(['gave-up-on-retryable']));
     expect(rulesOf(report, 'precondition-CourseMemberLimitReached')).toEqual(new Set(['crashed-on-expected-error']));
     expect(report?.summary).toEqual({ pass: 0, warn: 1, fail: 1 });

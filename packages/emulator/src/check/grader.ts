@@ -102,7 +102,7 @@ function policyOf(r: GradedRecord): RetryPolicy | undefined {
 const transient = (r: GradedRecord): boolean => failed(r) && policyOf(r) === 'backoff';
 const nonRetryable = (r: GradedRecord): boolean => failed(r) && r.status !== 0 && policyOf(r) === 'never';
 const label = (r: GradedRecord): string => r.method ?? `${r.verb} ${r.path}`;
-const ids = (records: readonly GradedRecord[]): string[] => records.slice(0, MAX_IDS).map((r) => r.id);
+const ids = (records: readonly GradedRecord[]): string[] => [...new Set(records.map((r) => r.id))].slice(0, MAX_IDS);
 const ms = (value: number): string => `${Math.round(value)} ms`;
 
 /** A retry: an attempt of a call whose previous attempt failed. */
