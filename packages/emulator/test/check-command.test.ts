@@ -80,3 +80,23 @@ describe('check scenarios and runner pieces', () => {
     }
   });
 });
+
+describe('the last check report on the admin API', () => {
+  it('keeps what check --publish leaves, and says when there is none', async () => {
+    const emulator = await createEmulator();
+    try {
+      await expect(emulator.admin.lastCheckReport()).rejects.toMatchObject({ httpStatus: 404 });
+      const io = capture();
+      const status = await check(['--publish', emulator.url, '--scenario', 'permission-denied', '--', process.execPath, '-e', `fetch('http://' + process.env.CLASSROOM_EMULATOR_HOST + '/v1/courses', { headers: { authorization: 'Bearer ' + process.env.CLASSROOM_EMULATOR_TOKEN_TEACHER } }).then((r) => process.exit(r.ok ? 0 : 1))`], io);
+      // One call, refused once and not retried: nothing to find.
+      expect(status, io.text()).toBe(0);
+      expect(io.text()).toContain(`published to ${emulator.url}/emulator/v1/check/last`);
+      const last = await emulator.admin.lastCheckReport<{ summary: object; scenarios: { name: string; verdict: string }[] }>();
+      expect(last.summary).toEqual({ pass: 1, warn: 0, fail: 0 });
+      expect(last.scenarios).toEqual([expect.objectContaining({ name: 'permission-denied', verdict: 'pass' })]);
+      await expect(emulator.admin.publishCheckReport({ command: 'x' })).rejects.toMatchObject({ httpStatus: 400 });
+    } finally {
+      await emulator.close();
+    }
+  }, 30_000);
+});

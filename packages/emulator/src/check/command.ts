@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LANGUAGES } from 'classroom-errors';
+import { AdminClient } from '../admin/client.js';
 import { renderJUnit, renderTable, type CheckReport } from './report.js';
 import { runCheck, type ProgressEvent } from './runner.js';
 
@@ -11,7 +12,7 @@ export const CHECK_HELP = `  classroom-emulator check [--json FILE] [--junit FIL
                                             scenario; exit 1 when a scenario fails, 2 when the
                                             run without faults fails`;
 
-const USAGE = 'Usage: classroom-emulator check [--json FILE] [--junit FILE] [--timeout S] [--scenario NAME]… [--lang xx] [--parallel N] -- COMMAND [ARGS…]';
+const USAGE = 'Usage: classroom-emulator check [--json FILE] [--junit FILE] [--timeout S] [--scenario NAME]… [--lang xx] [--parallel N] [--publish URL] -- COMMAND [ARGS…]';
 
 /** Default longest run of the command in one scenario, seconds. */
 export const DEFAULT_TIMEOUT_S = 30;
@@ -61,7 +62,7 @@ export async function check(argv: readonly string[], io: CheckIo = processIo): P
   const dash = argv.indexOf('--');
   const own = dash === -1 ? [...argv] : argv.slice(0, dash);
   const command = dash === -1 ? [] : argv.slice(dash + 1);
-  let values: { json?: string; junit?: string; timeout?: string; scenario?: string[]; lang?: string; parallel?: string; help?: boolean };
+  let values: { json?: string; junit?: string; timeout?: string; scenario?: string[]; lang?: string; parallel?: string; publish?: string; help?: boolean };
   try {
     const parsed = parseArgs({
       args: own,
@@ -74,6 +75,7 @@ export async function check(argv: readonly string[], io: CheckIo = processIo): P
         scenario: { type: 'string', multiple: true },
         lang: { type: 'string' },
         parallel: { type: 'string' },
+        publish: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -92,6 +94,7 @@ export async function check(argv: readonly string[], io: CheckIo = processIo): P
   if (!/^\d+$/.test(parallel) || Number(parallel) < 1) return usage(io, `--parallel takes a whole number of at least 1, not "${parallel}"`);
   const lang = values.lang ?? 'en';
   if (!(LANGUAGES as readonly string[]).includes(lang.slice(0, 2).toLowerCase())) return usage(io, `--lang takes one of ${LANGUAGES.join(', ')}, not "${lang}"`);
+  if (values.publish !== undefined && !/^https?:\/\/[^/]+/.test(values.publish)) return usage(io, `--publish takes the URL of a running emulator, not "${values.publish}"`);
 
   const outcome = await runCheck({
     command,
@@ -107,6 +110,13 @@ export async function check(argv: readonly string[], io: CheckIo = processIo): P
     return 2;
   }
   writeReports(outcome.report, values, io);
+  if (values.publish) {
+    // The console of a running emulator shows the last report; failing to leave it there is worth saying, not failing for.
+    await new AdminClient(values.publish.replace(/\/+$/, '')).publishCheckReport(outcome.report).then(
+      () => io.err(`published to ${values.publish}/emulator/v1/check/last\n`),
+      (error: unknown) => io.err(`could not publish the report to ${values.publish}: ${(error as Error).message}\n`),
+    );
+  }
   return outcome.report.summary.fail > 0 ? 1 : 0;
 }
 
