@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { LANGUAGES } from 'classroom-errors';
 import { AdminClient } from '../admin/client.js';
 import { renderJUnit, renderTable, type CheckReport } from './report.js';
-import { runCheck, type ProgressEvent } from './runner.js';
+import { runCheck, stopCommands, type ProgressEvent } from './runner.js';
 
 /** `check`'s part of the CLI's help. */
 export const CHECK_HELP = `  classroom-emulator check [--json FILE] [--junit FILE] [--timeout S] [--scenario NAME]… [--lang xx] -- COMMAND [ARGS…]
@@ -96,14 +96,28 @@ export async function check(argv: readonly string[], io: CheckIo = processIo): P
   if (!(LANGUAGES as readonly string[]).includes(lang.slice(0, 2).toLowerCase())) return usage(io, `--lang takes one of ${LANGUAGES.join(', ')}, not "${lang}"`);
   if (values.publish !== undefined && !/^https?:\/\/[^/]+/.test(values.publish)) return usage(io, `--publish takes the URL of a running emulator, not "${values.publish}"`);
 
-  const outcome = await runCheck({
-    command,
-    timeoutMs: Number(timeout) * 1000,
-    lang,
-    parallel: Number(parallel),
-    ...(values.scenario ? { only: values.scenario } : {}),
-    onProgress: progress(io),
-  });
+  // The commands run in their own process groups, out of reach of the terminal's Ctrl-C: end them here.
+  const interrupted = (signal: NodeJS.Signals) => {
+    stopCommands();
+    io.err(`classroom-emulator check: ${signal}, stopped\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  let outcome: Awaited<ReturnType<typeof runCheck>>;
+  try {
+    outcome = await runCheck({
+      command,
+      timeoutMs: Number(timeout) * 1000,
+      lang,
+      parallel: Number(parallel),
+      ...(values.scenario ? { only: values.scenario } : {}),
+      onProgress: progress(io),
+    });
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
   if (!outcome.ok) {
     io.err(`classroom-emulator check: ${outcome.reason}; no scenario was run.\n`);
     if (outcome.output.trim()) io.err(`Its output:\n${outcome.output.trimEnd()}\n`);

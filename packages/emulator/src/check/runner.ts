@@ -54,6 +54,23 @@ interface Run {
   durationMs: number;
 }
 
+/** Commands running now, each the leader of its own process group. */
+const running = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Ends every command a check is running (and what they started), e.g. when the check is interrupted. */
+export function stopCommands(): void {
+  for (const pid of running) killGroup(pid);
+  running.clear();
+}
+
 /** Keeps the last part of the command's output (enough to show why a baseline failed). */
 const OUTPUT_KEPT = 16_384;
 
@@ -79,23 +96,20 @@ async function runCommand(emulator: Emulator, options: RunOptions): Promise<Omit
     child.stdout.on('data', (c: Buffer) => keep(c, false));
     child.stderr.on('data', (c: Buffer) => keep(c, true));
     let timedOut = false;
-    const kill = () => {
-      try {
-        if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    };
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
     const timer = setTimeout(() => {
       timedOut = true;
-      kill();
+      if (pid !== undefined) killGroup(pid);
     }, options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
+      if (pid !== undefined) running.delete(pid);
       resolve({ exit: { code: 127, signal: null, timedOut: false, uncaught: false }, output: `${output}\n${error.message}`, durationMs: performance.now() - started });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (pid !== undefined) running.delete(pid);
       resolve({ exit: { code, signal, timedOut, uncaught: !timedOut && code !== 0 && looksUncaught(stderr) }, output, durationMs: performance.now() - started });
     });
   });
