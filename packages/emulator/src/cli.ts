@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminApiError, AdminClient } from './admin/client.js';
+import { CHECK_HELP, check } from './check/command.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import { isLoopback } from './platform/addresses.js';
 import { LIMIT_NAMES, type Limits } from './platform/limits.js';
@@ -22,6 +23,7 @@ Usage:
                                             replace the whole state with an export
   classroom-emulator reset [--url URL] [--demo]
                                             empty the state (and re-seed the demo school)
+${CHECK_HELP}
 
 Options of start:
   --host HOST            interface to listen on (default 127.0.0.1)
@@ -327,6 +329,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (command === 'check') return check(rest);
   const run = COMMANDS[command];
   try {
     if (!run) throw new UsageError(`unknown command "${command}"`);

@@ -63,6 +63,8 @@ export interface EmulatorOptions {
   requestTimeoutSeconds?: number;
   /** Open connections at most; further ones are refused. 0: no limit. Default 1000. */
   maxConnections?: number;
+  /** Record a fingerprint of each call (verb, URL, body) in the request log, to tell retries apart. Default false. */
+  requestFingerprints?: boolean;
 }
 
 /** A running (or injectable) emulator. */
@@ -111,6 +113,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     ...(options.requestLogSize !== undefined ? { requestLogSize: options.requestLogSize } : {}),
     ...(options.notificationDelivery ? { delivery: options.notificationDelivery } : {}),
     ...(options.allowPushHosts ? { allowPushHosts: options.allowPushHosts } : {}),
+    ...(options.requestFingerprints ? { requestFingerprints: true } : {}),
   });
 
   const reset = async ({ demo = false }: { demo?: boolean } = {}) => {

@@ -302,6 +302,16 @@ export class AdminClient {
     return this.request<{ retryAfter: boolean }>('PATCH', '/quota', patch);
   }
 
+  /** Leaves a `classroom-emulator check` report as the last one (GET /emulator/v1/check/last). */
+  publishCheckReport<R extends object>(report: R) {
+    return this.request<R>('PUT', '/check/last', report);
+  }
+
+  /** The last `classroom-emulator check` report published to this emulator. */
+  lastCheckReport<R extends object = Record<string, unknown>>() {
+    return this.request<R>('GET', '/check/last');
+  }
+
   /** Scripts faults for a method (`'*'` for any): see the instruction grammar in platform/faults.ts. */
   addFaults(input: { method: string; instructions: string[]; testId?: string }) {
     return this.request<FaultSet>('POST', '/faults', input);

@@ -7,7 +7,7 @@ import type { Caller } from '../identity/caller.js';
 import { Faults, type FaultAction } from './faults.js';
 import { Notifications, type DeliveryOptions } from './notifications.js';
 import { Quota, quotaFailure } from './quota.js';
-import { RequestLog } from './request-log.js';
+import { RequestLog, requestFingerprint } from './request-log.js';
 
 /** The header that ties requests to the fault sets of one test. */
 export const TEST_ID_HEADER = 'x-emulator-test-id';
@@ -38,6 +38,8 @@ export interface PlatformOptions {
   delivery?: DeliveryOptions;
   /** Hosts a push endpoint may name beside loopback addresses (`--allow-push-host`). */
   allowPushHosts?: readonly string[];
+  /** Record a fingerprint of each call's verb, URL and body in the request log. Default false. */
+  requestFingerprints?: boolean;
 }
 
 /** The request's test id header, when it has exactly one. */
@@ -79,6 +81,7 @@ export class Platform {
   /** Quota first (a faulted request has been counted, as a backend failure is in production), then faults. */
   readonly gate: Gate = async ({ caller, method, request, reply }) => {
     this.log.annotate(request.raw, { user: caller.user.email, project: caller.project.id });
+    if (this.options.requestFingerprints) this.log.annotate(request.raw, { fingerprint: requestFingerprint(request.method, request.raw.url ?? '', request.body) });
     await this.quota.admit(caller);
     const requestId = this.log.idOf(request.raw) ?? '';
     const action = this.faults.take(method.id, testIdOf(request), requestId, this.env.clock.now());

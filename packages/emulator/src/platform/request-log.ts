@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
 import { parseError } from 'classroom-errors';
@@ -27,6 +28,27 @@ export interface RequestRecord {
   testId?: string;
   /** The injected fault that acted on it. */
   fault?: string;
+  /**
+   * A short hash of verb, URL (query included) and body, recorded when the emulator was built with
+   * `requestFingerprints`: equal fingerprints mean the same call was sent again (`check` tells retries
+   * from new calls by it).
+   */
+  fingerprint?: string;
+  /** The wait a failure asked for (Retry-After or RetryInfo), in ms. */
+  retryAfterMs?: number;
+}
+
+/**
+ * The fingerprint of a call: the same verb, URL and body give the same value.
+ *
+ * @example
+ * ```ts
+ * requestFingerprint('POST', '/v1/courses/c1/students', '{"userId":"ava"}'); // 'k3J…' (12 characters)
+ * ```
+ */
+export function requestFingerprint(verb: string, url: string, body: unknown): string {
+  const text = body === undefined || body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  return createHash('sha1').update(`${verb} ${url}\n${text}`).digest('base64url').slice(0, 12);
 }
 
 /** Filters of GET /emulator/v1/requests; all that are set must hold. */
@@ -100,7 +122,7 @@ export class RequestLog {
   }
 
   /** Adds what later stages learn (the caller, an injected fault). */
-  annotate(raw: IncomingMessage, fields: Partial<Pick<RequestRecord, 'user' | 'project' | 'fault' | 'code'>>): void {
+  annotate(raw: IncomingMessage, fields: Partial<Pick<RequestRecord, 'user' | 'project' | 'fault' | 'code' | 'fingerprint'>>): void {
     const pending = this.pending.get(raw);
     if (pending) Object.assign(pending.record, fields);
   }
@@ -110,7 +132,10 @@ export class RequestLog {
     const pending = this.pending.get(raw);
     if (!pending || status < 400 || pending.record.code !== undefined) return;
     const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
-    if (text !== undefined) pending.record.code = parseError(text).code;
+    if (text === undefined) return;
+    const parsed = parseError(text);
+    pending.record.code = parsed.code;
+    if (parsed.retryAfterMs !== undefined) pending.record.retryAfterMs = parsed.retryAfterMs;
   }
 
   /** Ends the record and keeps it. Only the first call counts. */
