@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+// Types only: the driver itself is imported on first use (see loadPostgresDriver).
+import type pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import { Repos } from './repos.js';
 import type { Database } from './schema.js';
@@ -140,13 +142,13 @@ export function cachingStatements(database: PreparingDatabase, capacity = STATEM
   };
 }
 
-let postgresDriver: Promise<typeof import('pg').default> | undefined;
+let postgresDriver: Promise<typeof pg> | undefined;
 
 /**
  * The PostgreSQL driver, imported on first use: `pg` is an optional peer dependency, so an emulator
  * that keeps its state in SQLite neither needs it installed nor pays for loading it.
  */
-function loadPostgresDriver(): Promise<typeof import('pg').default> {
+function loadPostgresDriver(): Promise<typeof pg> {
   return (postgresDriver ??= import('pg').then(
     ({ default: pg }) => {
       // Times are bigint epoch milliseconds: well inside Number's exact range.
