@@ -6,6 +6,7 @@ import { CHECK_HELP, check } from './check/command.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import { isLoopback } from './platform/addresses.js';
 import { LIMIT_NAMES, type Limits } from './platform/limits.js';
+import { commandLineLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from './platform/logger.js';
 import { DEMO_DOMAIN, DEMO_TOKENS } from './seed/demo.js';
 import type { FixtureProgress } from './seed/fixture.js';
 import { DatabaseUnreachable, type StoreOptions } from './store/db.js';
@@ -35,6 +36,7 @@ Options of start:
   --no-demo              start empty instead of with the demo school
   --limit NAME=VALUE     change a limit, e.g. --limit courseMembers=50 (repeatable)
   --log-level LEVEL      fatal, error, warn, info, debug, trace or silent (default warn)
+  --log-format FORMAT    json or pretty (default pretty on a terminal, json otherwise)
   --quota-retry-after    send Retry-After on quota errors (production sends none)
   --request-log-size N   requests kept in the request log (default 10000)
   --allow-origin ORIGIN  let web pages from ORIGIN call the emulator (repeatable; * for any)
@@ -69,6 +71,7 @@ const START_OPTIONS = {
   'no-demo': { type: 'boolean' },
   limit: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
   'quota-retry-after': { type: 'boolean' },
   'request-log-size': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
@@ -147,6 +150,8 @@ async function start(args: string[]): Promise<void> {
   const limits = parseLimits(values.limit);
   const logLevel = values['log-level'] ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
+  const logFormat = (values['log-format'] ?? defaultLogFormat(process.stdout.isTTY === true)) as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, not "${logFormat}"`);
   const databaseUrl = values['database-url'] ?? (process.env.CLASSROOM_EMULATOR_DATABASE_URL || undefined);
   const dataDir = values['data-dir'] ?? (process.env.CLASSROOM_EMULATOR_DATA_DIR || undefined);
   if (databaseUrl && values['data-dir']) throw new UsageError('--data-dir and --database-url exclude each other');
@@ -181,7 +186,7 @@ async function start(args: string[]): Promise<void> {
       ...(requestTimeout !== undefined ? { requestTimeoutSeconds: Number(requestTimeout) } : {}),
       ...(maxConnections !== undefined ? { maxConnections: Number(maxConnections) } : {}),
       ...(values.seed ? { fixture: values.seed, onFixtureProgress: progressLine(values.seed) } : {}),
-      logger: logLevel === 'silent' ? false : { level: logLevel },
+      logger: await commandLineLogger(logLevel, logFormat),
       ...(adminToken !== undefined ? { adminToken } : {}),
       ...(values['allow-origin'] ? { allowOrigins: values['allow-origin'] } : {}),
       ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
@@ -197,6 +202,10 @@ async function start(args: string[]): Promise<void> {
     throw error;
   }
 
+  // Asked before the banner starts: the request is logged, and its log lines must not split the banner.
+  const tokens = await emulator.admin.tokens().catch(() => ({ tokens: [] }));
+  const known = new Set(tokens.tokens.map((t) => t.accessToken));
+  const demoTokens = DEMO_TOKENS.filter(({ token }) => known.has(token));
   const where = store.kind === 'postgres' ? 'PostgreSQL' : dataDir ? `SQLite in ${dataDir}` : 'SQLite in memory';
   const out = process.stdout;
   const network = !isLoopback(values.host ?? '127.0.0.1');
@@ -209,12 +218,10 @@ async function start(args: string[]): Promise<void> {
     const f = emulator.seeding.fixture;
     out.write(`Loaded ${values.seed}: ${f.users} users, ${f.courses} courses, ${f.members} memberships, ${f.tokens} tokens.\n`);
   }
-  const tokens = await emulator.admin.tokens().catch(() => ({ tokens: [] }));
-  const known = new Set(tokens.tokens.map((t) => t.accessToken));
-  const demoTokens = DEMO_TOKENS.filter(({ token }) => known.has(token));
   if (demoTokens.length > 0) {
     out.write(`\nDemo school (${DEMO_DOMAIN}) tokens:\n`);
-    for (const { token, who } of demoTokens) out.write(`  ${token.padEnd(20)} ${who}\n`);
+    const width = Math.max(...demoTokens.map(({ token }) => token.length));
+    for (const { token, who } of demoTokens) out.write(`  ${token.padEnd(width)}  ${who}\n`);
     out.write(`\nTry:  curl -H 'Authorization: Bearer demo-teacher' ${emulator.url}/v1/courses\n`);
   }
   out.write(`Admin API: ${emulator.url}/emulator/v1/openapi.json — Ctrl-C to stop.\n`);

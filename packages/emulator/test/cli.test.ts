@@ -31,7 +31,10 @@ describe('the classroom-emulator CLI', () => {
     const printed = started.output();
     const host = new URL(started.url).host;
     expect(printed).toContain(`export CLASSROOM_EMULATOR_HOST=${host}`);
-    expect(printed).toMatch(/demo-teacher\s+maria\.lopez@maplewood\.example/);
+    expect(printed).toContain('Demo school (maplewood.example) tokens:');
+    expect(printed).toMatch(/demo-teacher\s+maria\.lopez, teacher/);
+    // Every stable token of the demo school, not a selection.
+    for (const token of ['demo-music-teacher', 'demo-student-2', 'demo-student-groups-full', 'demo-student-joins-used', 'demo-dwd']) expect(printed).toContain(`  ${token} `);
 
     const health = (await (await fetch(`${started.url}/emulator/v1/health`)).json()) as { status: string; store: string; version: string };
     expect(health).toMatchObject({ status: 'ok', store: 'sqlite', version: VERSION });

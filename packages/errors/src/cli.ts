@@ -14,8 +14,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CATALOG, ERROR_CODES, lookup, nearMatches, type CatalogEntry, type Fix, type Resolver, type RetryPolicy } from './catalog.js';
 import { decide, type DecisionAction } from './decide.js';
-import { ClassroomApiError } from './error.js';
-import { explain, negotiateLanguage, type Language } from './explain/index.js';
+import { ClassroomApiError, tokenOf } from './error.js';
+import { explain, LANGUAGES, negotiateLanguage, type Language } from './explain/index.js';
 import { parseError } from './parse.js';
 import type { CanonicalStatus } from './status.js';
 
@@ -26,13 +26,15 @@ const USAGE = `Usage:
 
 Commands:
   explain   Explain one error: a code (CourseMemberLimitReached, @coursememberlimitreached),
+            a message line as logged ("@CourseNotModifiable The course is ARCHIVED…"),
             a Google error body as JSON ({"error":{…}}, either $.xgafv format),
-            or - to read either from stdin.
+            or - to read any of them from stdin.
   list      All known codes with HTTP status, canonical status, retry policy and resolver.
 
 Options:
   --lang <tag>  Language of the explanation: en, ja, de, ru, it; a locale (ja_JP.UTF-8) or an
                 Accept-Language list also works. Default: $LC_ALL, $LC_MESSAGES or $LANG, else en.
+                Another language is answered in English, with a note on stderr.
   --json        Print JSON instead of text (explain: one object; list: an array).
   -h, --help    Show this help.
   -v, --version Show the version.
@@ -101,6 +103,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const lang = negotiateLanguage(values.lang ?? defaultLocale());
+  // An explicit --lang that none of the five languages matches is still answered (in English, which
+  // every reader of these codes can use), but never silently: a script or a person learns why.
+  if (values.lang !== undefined && !offersLanguage(values.lang)) {
+    process.stderr.write(`classroom-errors: no explanations in "${values.lang}"; showing English. Languages: ${LANGUAGES.join(', ')}.\n`);
+  }
   const [command, ...rest] = positionals;
   switch (command) {
     case 'explain': {
@@ -137,6 +144,12 @@ function defaultLocale(): string | undefined {
   return [env['LC_ALL'], env['LC_MESSAGES'], env['LANG']].find((value) => value !== undefined && value !== '');
 }
 
+/** True when `tag` (a locale or an Accept-Language list) names one of {@link LANGUAGES}, or `*`. */
+function offersLanguage(tag: string): boolean {
+  const primaries = tag.split(',').map((item) => (item.split(';')[0] ?? '').trim().toLowerCase().split(/[-_.@]/)[0] ?? '');
+  return primaries.some((primary) => primary === '*' || (LANGUAGES as readonly string[]).includes(primary));
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
@@ -147,6 +160,13 @@ async function readStdin(): Promise<string> {
 function errorFromInput(input: string): ClassroomApiError {
   const text = input.replace(/^\uFEFF/, '').trim();
   if (text === '') throw new UsageError('The input is empty: give a code or a JSON error body.');
+  // A message line as logged or pasted ("@CourseNotModifiable The course is …") names its code first.
+  const token = /\s/.test(text) ? tokenOf(text) : undefined;
+  if (token !== undefined) {
+    const entry = lookup(token);
+    // The line says which error, not how it arrived: status and reason come from the catalog.
+    return entry ? errorForEntry(entry, text) : errorForCode(token);
+  }
   if (!/^[{["]/.test(text)) return errorForCode(text);
 
   let value: unknown;
@@ -181,14 +201,14 @@ function errorForCode(name: string): ClassroomApiError {
   throw new UsageError(`Unknown error code "${name.trim()}". ${hint}`);
 }
 
-/** The error a bare code stands for, as if it had arrived with the catalog's defaults. */
-function errorForEntry(entry: CatalogEntry): ClassroomApiError {
+/** The error a bare code stands for, as if it had arrived with the catalog's defaults (and `message`, when given). */
+function errorForEntry(entry: CatalogEntry, message?: string): ClassroomApiError {
   return new ClassroomApiError({
     code: entry.code,
     httpStatus: entry.httpStatus,
     status: entry.status,
     reason: entry.reason || undefined,
-    message: entry.token ? `@${entry.code} ${entry.defaultMessage}` : entry.defaultMessage,
+    message: message ?? (entry.token ? `@${entry.code} ${entry.defaultMessage}` : entry.defaultMessage),
   });
 }
 
@@ -401,27 +421,45 @@ function duration(seconds: number): string {
   return seconds === 1 ? '1 second' : `${seconds} seconds`;
 }
 
+/** The field labels of the text report, in each language of the explanations. */
+const LABELS: Readonly<Record<Language, Record<'cause' | 'action' | 'resolvedBy' | 'nextStep' | 'retry' | 'methods', string>>> = {
+  en: { cause: 'Cause', action: 'Action', resolvedBy: 'Resolved by', nextStep: 'Next step', retry: 'Retry', methods: 'Methods' },
+  ja: { cause: '原因', action: '対処', resolvedBy: '解決する人', nextStep: '次の手順', retry: '再試行', methods: 'メソッド' },
+  de: { cause: 'Ursache', action: 'Abhilfe', resolvedBy: 'Zuständig', nextStep: 'Nächster Schritt', retry: 'Wiederholen', methods: 'Methoden' },
+  ru: { cause: 'Причина', action: 'Что делать', resolvedBy: 'Кто решает', nextStep: 'Следующий шаг', retry: 'Повтор', methods: 'Методы' },
+  it: { cause: 'Causa', action: 'Azione', resolvedBy: 'Chi risolve', nextStep: 'Passo successivo', retry: 'Ripetere', methods: 'Metodi' },
+};
+
+/** Columns a string takes in a terminal: East Asian wide characters take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return width;
+}
+
 function renderReport(report: Report): string {
   const known = lookup(report.code)?.code === report.code;
   const http = report.httpStatus === 0 ? 'no HTTP response' : `HTTP ${report.httpStatus}`;
   const facts = [http, report.status];
   if (report.reason) facts.push(`reason ${report.reason}`);
   if (report.inSpecification) facts.push('in the specification');
-  const label = (name: string) => `  ${name.padEnd(12)} `;
-  const indent = ' '.repeat(15);
+  const names = LABELS[report.lang];
+  const column = Math.max(12, ...Object.values(names).map(displayWidth));
+  const label = (name: string) => `  ${name}${' '.repeat(column - displayWidth(name))} `;
+  const indent = ' '.repeat(column + 3);
   const lines = [
     `${bold(report.code)}${known ? '' : `  (not in the catalog; explained as ${report.status})`}`,
     `  ${facts.join(' · ')}`,
     '',
     `  ${bold(report.title)}`,
     '',
-    `${label('Cause')}${report.cause}`,
-    `${label('Action')}${report.action}`,
+    `${label(names.cause)}${report.cause}`,
+    `${label(names.action)}${report.action}`,
     '',
-    `${label('Resolved by')}${report.resolvedBy.map((r) => RESOLVERS[r]).join(`\n${indent}`)}`,
-    `${label('Next step')}${resolutionText(report)}`,
-    `${label('Retry')}${retryText(report)}`,
-    `${label('Methods')}${report.methods.includes('*') ? 'every method' : report.methods.join(`\n${indent}`)}`,
+    `${label(names.resolvedBy)}${report.resolvedBy.map((r) => RESOLVERS[r]).join(`\n${indent}`)}`,
+    `${label(names.nextStep)}${resolutionText(report)}`,
+    `${label(names.retry)}${retryText(report)}`,
+    `${label(names.methods)}${report.methods.includes('*') ? 'every method' : report.methods.join(`\n${indent}`)}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -302,3 +302,52 @@ describe('classroom-errors list', () => {
     expect(new Set(reports.map((r) => r.lang))).toEqual(new Set(['ja']));
   });
 });
+
+describe('classroom-errors with languages it does not have, pasted lines and translated labels', () => {
+  it('answers an unsupported --lang in English and says so on stderr, naming the languages', async () => {
+    const result = await run(['explain', 'CourseNotModifiable', '--lang', 'fr', '--json']);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { lang: string }).lang).toBe('en');
+    expect(result.stderr).toBe('classroom-errors: no explanations in "fr"; showing English. Languages: en, ja, de, ru, it.\n');
+  });
+
+  it('stays quiet when any language of an --lang list is supported, and for a locale from the environment', async () => {
+    expect((await run(['explain', 'INTERNAL', '--lang', 'fr-FR, ru;q=0.5'])).stderr).toBe('');
+    expect((await run(['explain', 'INTERNAL', '--lang', 'de_DE.UTF-8'])).stderr).toBe('');
+    expect((await run(['explain', 'INTERNAL'], { env: { LANG: 'fr_FR.UTF-8' } })).stderr).toBe('');
+  });
+
+  it('recognises a pasted message line by its @token, with the catalog status and the pasted message', async () => {
+    const line = '@CourseNotModifiable The course is ARCHIVED; only its state can be changed.';
+    const report = await json(['explain', line]);
+    expect(report).toMatchObject({ code: 'CourseNotModifiable', httpStatus: 400, status: 'FAILED_PRECONDITION', resolution: 'fix' });
+    expect((await json(['explain', '-'], { input: `${line}\n` })).code).toBe('CourseNotModifiable');
+  });
+
+  it('suggests codes for a pasted line whose token is misspelt', async () => {
+    const result = await run(['explain', '@CourseNotModifyable the course is archived']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown error code "CourseNotModifyable". Did you mean: CourseNotModifiable?');
+  });
+
+  it.each([
+    ['ja', ['原因', '対処', '解決する人', '次の手順', '再試行', 'メソッド']],
+    ['de', ['Ursache', 'Abhilfe', 'Zuständig', 'Nächster Schritt', 'Wiederholen', 'Methoden']],
+    ['ru', ['Причина', 'Что делать', 'Кто решает', 'Следующий шаг', 'Повтор', 'Методы']],
+    ['it', ['Causa', 'Azione', 'Chi risolve', 'Passo successivo', 'Ripetere', 'Metodi']],
+  ] as const)('labels the fields in %s, aligned', async (lang, labels) => {
+    const result = await run(['explain', 'CourseMemberLimitReached', '--lang', lang]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    const starts = labels.map((label) => lines.find((line) => line.startsWith(`  ${label} `)));
+    expect(starts.every((line) => line !== undefined), result.stdout).toBe(true);
+    expect(result.stdout).not.toMatch(/^ {2}(Cause|Action|Resolved by|Next step|Retry|Methods) /m);
+    // Every value starts in the same terminal column; Japanese labels are two columns a character.
+    const wide = (text: string) => [...text].reduce((width, ch) => width + (/[\u3000-\u30ff\u4e00-\u9fff]/.test(ch) ? 2 : 1), 0);
+    const valueColumns = starts.map((line, i) => {
+      const afterLabel = (line ?? '').slice(2 + (labels[i]?.length ?? 0));
+      return 2 + wide(labels[i] ?? '') + (afterLabel.length - afterLabel.trimStart().length);
+    });
+    expect(new Set(valueColumns).size, result.stdout).toBe(1);
+  });
+});

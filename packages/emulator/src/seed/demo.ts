@@ -8,17 +8,21 @@ import { parseFixture, writeFixture, type Fixture, type FixtureCourse, type Fixt
 export const DEMO_DOMAIN = 'maplewood.example';
 
 /**
- * The demo's main stable tokens and who holds them, printed by the CLI at start; examples/demo-school.md
- * lists every one.
+ * Every stable token of the demo school and who holds it (in {@link DEMO_DOMAIN} unless the name says
+ * otherwise), printed by the CLI at start; examples/demo-school.md says what each one provokes.
  */
 export const DEMO_TOKENS: readonly { token: string; who: string }[] = [
-  { token: 'demo-admin', who: `grace.okafor@${DEMO_DOMAIN} (domain admin)` },
-  { token: 'demo-teacher', who: `maria.lopez@${DEMO_DOMAIN} (teacher)` },
-  { token: 'demo-coteacher', who: `daniel.kim@${DEMO_DOMAIN} (teacher)` },
-  { token: 'demo-student', who: `ava.chen@${DEMO_DOMAIN} (student)` },
-  { token: 'demo-classroom-off', who: `oliver.haddad@${DEMO_DOMAIN} (Classroom switched off)` },
-  { token: 'demo-api-off', who: 'principal@riverside.example (domain with API access off)' },
-  { token: 'demo-dwd', who: `service account acting as grace.okafor@${DEMO_DOMAIN}, no grant` },
+  { token: 'demo-admin', who: 'grace.okafor, domain admin' },
+  { token: 'demo-teacher', who: 'maria.lopez, teacher' },
+  { token: 'demo-coteacher', who: 'daniel.kim, co-teacher' },
+  { token: 'demo-music-teacher', who: 'samuel.adeyemi, owns the full courses' },
+  { token: 'demo-student', who: 'ava.chen, student' },
+  { token: 'demo-student-2', who: 'noah.patel, student' },
+  { token: 'demo-student-groups-full', who: 'liam.novak, at the group limit' },
+  { token: 'demo-student-joins-used', who: "emma.schulz, used today's joins" },
+  { token: 'demo-classroom-off', who: 'oliver.haddad, Classroom off' },
+  { token: 'demo-api-off', who: 'principal@riverside.example, API access off' },
+  { token: 'demo-dwd', who: 'service account as grace.okafor, no grant' },
 ];
 
 const DEMO_FILE = new URL('../../examples/demo-school.yaml', import.meta.url);

@@ -1,5 +1,7 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+// Types only: the driver itself is imported on first use (see loadPostgresDriver).
+import type pg from 'pg';
 import { Generation } from './generation.js';
 import { migrationProvider } from './migrations/index.js';
 import { Availability, isConnectionFailure } from './availability.js';
@@ -115,6 +117,18 @@ function openSqlite(dataDir: string | undefined): Store {
   return new Store('sqlite', db, { rowLocks: false }, undefined, undefined, authChanges);
 }
 
+/** A statement as better-sqlite3 prepares it: `busy` while a streamed query still iterates it. */
+export type PreparedStatement = SqliteStatement & { readonly busy: boolean };
+
+/**
+ * The part of a better-sqlite3 `Database` that {@link cachingStatements} uses. Written out here so the
+ * published type declarations never name better-sqlite3's types, which are not installed with the package.
+ */
+export interface PreparingDatabase {
+  prepare(sql: string): PreparedStatement;
+  close(): unknown;
+}
+
 /** How many prepared statements {@link cachingStatements} keeps by default. */
 export const STATEMENT_CACHE_SIZE = 1000;
 
@@ -131,8 +145,8 @@ export const STATEMENT_CACHE_SIZE = 1000;
  * a statement by itself when the schema changes under it. At most `capacity` statements are kept; the
  * least recently used one is dropped first (better-sqlite3 finalizes it when it is collected).
  */
-export function cachingStatements(database: SQLite.Database, capacity = STATEMENT_CACHE_SIZE): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
+export function cachingStatements(database: PreparingDatabase, capacity = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, PreparedStatement>();
   return {
     close: () => database.close(),
     prepare(sql: string) {
@@ -155,7 +169,32 @@ export function cachingStatements(database: SQLite.Database, capacity = STATEMEN
   };
 }
 
-let int8Parsed = false;
+let postgresDriver: Promise<typeof pg> | undefined;
+
+/**
+ * The PostgreSQL driver, imported on first use: `pg` is an optional peer dependency, so an emulator
+ * that keeps its state in SQLite neither needs it installed nor pays for loading it.
+ */
+function loadPostgresDriver(): Promise<typeof pg> {
+  return (postgresDriver ??= import('pg').then(
+    ({ default: pg }) => {
+      // Times are bigint epoch milliseconds: well inside Number's exact range.
+      pg.types.setTypeParser(20, (value: string) => Number(value));
+      return pg;
+    },
+    (error: unknown) => {
+      postgresDriver = undefined;
+      // Only pg itself missing gets the advice; a broken installation of pg keeps its own error.
+      const missing = error as { code?: string; message?: string };
+      if (missing.code !== 'ERR_MODULE_NOT_FOUND' || !/'pg'/.test(missing.message ?? '')) throw error;
+      throw new Error(
+        'PostgreSQL needs the "pg" package, an optional peer dependency of classroom-emulator: install pg to use ' +
+          '--database-url (npm install pg); without it the emulator keeps its state in SQLite.',
+        { cause: error },
+      );
+    },
+  ));
+}
 
 /** PostgreSQL could not be reached at start; `address` is the host:port the URL names. */
 export class DatabaseUnreachable extends Error {
@@ -169,13 +208,7 @@ export class DatabaseUnreachable extends Error {
 }
 
 async function openPostgres(options: { url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number }): Promise<Store> {
-  // Loaded only when asked for: the driver costs start-up time to every SQLite user otherwise.
-  const { default: pg } = await import('pg');
-  if (!int8Parsed) {
-    // Times are bigint epoch milliseconds: well inside Number's exact range.
-    pg.types.setTypeParser(20, (value: string) => Number(value));
-    int8Parsed = true;
-  }
+  const pg = await loadPostgresDriver();
   const url = new URL(options.url);
   const schema = options.schema ?? url.searchParams.get('schema') ?? undefined;
   url.searchParams.delete('schema');
@@ -236,7 +269,7 @@ async function openPostgres(options: { url: string; schema?: string; poolSize?: 
 /** Drops a PostgreSQL schema and everything in it (test clean-up). */
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/i.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-  const { default: pg } = await import('pg');
+  const pg = await loadPostgresDriver();
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
