@@ -13,6 +13,7 @@ import { FIXTURE_SCHEMA, writeFixture, type Fixture } from '../seed/fixture.js';
 import type { Repos } from '../store/repos.js';
 import { TABLES, type CourseRow, type DomainRow, type GrantRow, type ProjectRow, type TokenRow, type UserRow } from '../store/schema.js';
 import { driveEndpoints } from './drive-routes.js';
+import { inspectEndpoints } from './inspect-routes.js';
 import { platformEndpoints } from './platform-routes.js';
 import { endpoint, openApiDocument, registerEndpoints, type AdminEndpoint } from './endpoint.js';
 import {
@@ -556,6 +557,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
     }),
     // Other folders' admin endpoints join the same table, so the OpenAPI document covers them too.
     ...driveEndpoints(env),
+    ...inspectEndpoints(env, parts.platform),
     ...(parts.platform ? platformEndpoints(env, parts.platform) : []),
   ];
   return table;
