@@ -88,7 +88,8 @@ export function table(head: readonly string[], rows: readonly (readonly Child[])
       { class: options.className },
       options.caption ? h('caption', options.caption) : null,
       h('thead', h('tr', head.map((label) => h('th', { scope: 'col' }, label)))),
-      h('tbody', rows.map((cells) => h('tr', cells.map((cell) => h('td', cell))))),
+      // data-label lets a narrow window show each row as a card of labelled cells (style.css).
+      h('tbody', rows.map((cells) => h('tr', cells.map((cell, i) => h('td', { 'data-label': head[i] ?? '' }, cell))))),
     ),
   );
 }

@@ -258,7 +258,7 @@ export function inspectEndpoints(env: Env, platform: Platform | undefined): Admi
           },
         };
         unsubscribe = platform.log.subscribe(listener);
-        request.raw.on('close', stop);
+        reply.raw.on('close', stop);
         return reply;
       },
     }),

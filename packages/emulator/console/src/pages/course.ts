@@ -102,13 +102,17 @@ export const coursePage: Page = async ({ params }) => {
         h('p', { class: 'muted' }, `${details.topics.length} topics · ${details.announcements} announcements · ${details.courseWorkMaterials} materials`),
       ),
     ),
-    section(
-      `Teachers (${details.teachers.length})`,
-      table(['teacher', 'role', 'joined'], details.teachers.map((t) => [person(t), t.owner ? badge('owner', 'info') : 'teacher', shortTime(t.joinTime)])),
-    ),
-    section(
-      `Students (${details.students.length})`,
-      table(['student', 'joined'], details.students.map((s) => [person(s), shortTime(s.joinTime)]), { empty: 'No students.' }),
+    h(
+      'div',
+      { class: 'grid2' },
+      section(
+        `Teachers (${details.teachers.length})`,
+        table(['teacher', 'role', 'joined'], details.teachers.map((t) => [person(t), t.owner ? badge('owner', 'info') : 'teacher', shortTime(t.joinTime)])),
+      ),
+      section(
+        `Students (${details.students.length})`,
+        table(['student', 'joined'], details.students.map((s) => [person(s), shortTime(s.joinTime)]), { empty: 'No students.' }),
+      ),
     ),
     section(
       `Invitations (${details.invitations.length})`,

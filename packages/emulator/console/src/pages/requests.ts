@@ -106,7 +106,7 @@ export const requestsPage: Page = async ({ params, query, signal, setQuery }) =>
 
   const input = (name: keyof Filters, placeholder: string, list?: string) =>
     h('input', { type: 'search', name, placeholder, 'aria-label': placeholder, value: query.get(name) ?? '', list, class: `filter-${name}` });
-  const methodInput = input('method', 'method (classroom.courses.patch)', 'methods');
+  const methodInput = input('method', 'method', 'methods');
   const statusInput = input('status', 'status (400, 5xx)');
   const codeInput = input('code', 'error code', 'codes');
   const testIdInput = input('testId', 'test id');
@@ -130,13 +130,16 @@ export const requestsPage: Page = async ({ params, query, signal, setQuery }) =>
     const tr = h(
       'tr',
       { tabindex: '0', 'data-id': r.id, class: `${fresh ? 'fresh ' : ''}${r.id === selected ? 'selected' : ''}`, 'aria-selected': r.id === selected ? 'true' : 'false' },
-      h('td', { class: 'nowrap mono' }, shortTime(r.time, true)),
-      h('td', h('a', { href: `/console/requests/${r.id}` }, r.method ?? `${r.verb} ${r.path}`), r.fault ? [' ', badge('fault', 'warn', r.fault)] : null),
-      h('td', { class: 'caller' }, r.user ?? '—'),
-      h('td', r.project ?? '—'),
-      h('td', badge(String(r.status || 'dropped'), statusTone(r.status))),
-      h('td', r.code ? h('code', r.code) : ''),
-      h('td', { class: 'num' }, `${Math.round(r.latencyMs)} ms`),
+      h('td', { class: 'nowrap mono', 'data-label': 'time' }, shortTime(r.time, true)),
+      h(
+        'td',
+        { class: 'call', 'data-label': 'call' },
+        h('a', { href: `/console/requests/${r.id}` }, r.method ?? `${r.verb} ${r.path}`),
+        r.fault ? [' ', badge('fault', 'warn', r.fault)] : null,
+        h('div', { class: 'sub' }, [r.user ?? 'unauthenticated', r.project, r.testId ? `test ${r.testId}` : null].filter(Boolean).join(' · ')),
+      ),
+      h('td', { 'data-label': 'status' }, badge(String(r.status || 'dropped'), statusTone(r.status)), r.code ? h('div', h('code', { class: 'code' }, r.code)) : null),
+      h('td', { class: 'num', 'data-label': 'latency' }, `${Math.round(r.latencyMs)} ms`),
     );
     const open = (event: Event) => {
       event.preventDefault();
@@ -255,7 +258,7 @@ export const requestsPage: Page = async ({ params, query, signal, setQuery }) =>
       { class: 'split' },
       section(
         'Log',
-        h('div', { class: 'table-wrap' }, h('table', { class: 'requests' }, h('thead', h('tr', ['time', 'method', 'caller', 'project', 'status', 'code', 'latency'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'requests' }, h('thead', h('tr', ['time', 'call · caller · project', 'status · code', 'latency'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
       ),
       detail,
     ),
