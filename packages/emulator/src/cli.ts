@@ -163,6 +163,7 @@ async function start(args: string[]): Promise<void> {
   const out = process.stdout;
   out.write(`classroom-emulator ${VERSION} listening on ${emulator.url} (${where})\n`);
   out.write(`export CLASSROOM_EMULATOR_HOST=${emulator.host}\n`);
+  out.write(`console: ${emulator.url}/console/\n`);
   if (!emulator.seeding.fresh) out.write('The store already holds state: nothing was seeded.\n');
   if (emulator.seeding.fixture) {
     const f = emulator.seeding.fixture;

@@ -158,6 +158,8 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
 
     const teacher = officialClient(emulator, 'demo-teacher');
+    await teacher.courses.list({ pageSize: 5 });
+    await failure(officialClient(emulator, 'demo-admin').courses.students.create({ courseId: 'd:full', requestBody: { userId: 'noah.patel@maplewood.example' } }));
     const started = Date.now();
     const failed = await failure(teacher.courses.patch({ id: 'd:history-archived', updateMask: 'name', requestBody: { name: 'History II' } }));
     expect(failed.error.code).toBe('CourseNotModifiable');

@@ -30,6 +30,7 @@ export const faultsPage: Page = async () => {
     h('label', 'Method ', method),
     h('label', 'Instructions ', instructions),
     h('label', 'Only for test id ', testId),
+    h('p', { class: 'sub' }, 'Instructions fire in order, one per matching call: return-<status>, return-<Code>, delay-<ms>ms, reset-connection, close-after-partial-body; add -after-<n> to let n calls through first.'),
     h('button', { type: 'submit', class: 'primary' }, 'Arm fault'),
     h('datalist', { id: 'fault-examples' }, EXAMPLES.map((e) => h('option', { value: e }))),
   );
