@@ -89,7 +89,7 @@ export function table(head: readonly string[], rows: readonly (readonly Child[])
       options.caption ? h('caption', options.caption) : null,
       h('thead', h('tr', head.map((label) => h('th', { scope: 'col' }, label)))),
       // data-label lets a narrow window show each row as a card of labelled cells (style.css).
-      h('tbody', rows.map((cells) => h('tr', cells.map((cell, i) => h('td', { 'data-label': head[i] ?? '' }, cell))))),
+      h('tbody', rows.map((cells) => h('tr', cells.map((cell, i) => h('td', { 'data-label': head[i] ?? '' }, h('div', { class: 'cell' }, cell)))))),
     ),
   );
 }

@@ -130,16 +130,23 @@ export const requestsPage: Page = async ({ params, query, signal, setQuery }) =>
     const tr = h(
       'tr',
       { tabindex: '0', 'data-id': r.id, class: `${fresh ? 'fresh ' : ''}${r.id === selected ? 'selected' : ''}`, 'aria-selected': r.id === selected ? 'true' : 'false' },
-      h('td', { class: 'nowrap mono', 'data-label': 'time' }, shortTime(r.time, true)),
+      h('td', { class: 'nowrap mono', 'data-label': 'time' }, h('div', { class: 'cell' }, shortTime(r.time, true))),
       h(
         'td',
         { class: 'call', 'data-label': 'call' },
-        h('a', { href: `/console/requests/${r.id}` }, r.method ?? `${r.verb} ${r.path}`),
-        r.fault ? [' ', badge('fault', 'warn', r.fault)] : null,
-        h('div', { class: 'sub' }, [r.user ?? 'unauthenticated', r.project, r.testId ? `test ${r.testId}` : null].filter(Boolean).join(' · ')),
+        h(
+          'div',
+          { class: 'cell' },
+          h('a', { href: `/console/requests/${r.id}` }, r.method ?? `${r.verb} ${r.path}`),
+          r.fault ? [' ', badge('fault', 'warn', r.fault)] : null,
+          h('div', { class: 'sub' }, [r.user ?? 'unauthenticated', r.project, r.testId ? `test ${r.testId}` : null].filter(Boolean).join(' · ')),
+        ),
       ),
-      h('td', { 'data-label': 'status' }, badge(String(r.status || 'dropped'), statusTone(r.status)), r.code ? h('div', h('code', { class: 'code' }, r.code)) : null),
-      h('td', { class: 'num', 'data-label': 'latency' }, `${Math.round(r.latencyMs)} ms`),
+      h(
+        'td',
+        { 'data-label': 'status' },
+        h('div', { class: 'cell' }, badge(String(r.status || 'dropped'), statusTone(r.status)), h('span', { class: 'sub' }, ` ${Math.round(r.latencyMs)} ms`), r.code ? h('div', h('code', { class: 'code' }, r.code)) : null),
+      ),
     );
     const open = (event: Event) => {
       event.preventDefault();
@@ -258,7 +265,7 @@ export const requestsPage: Page = async ({ params, query, signal, setQuery }) =>
       { class: 'split' },
       section(
         'Log',
-        h('div', { class: 'table-wrap' }, h('table', { class: 'requests' }, h('thead', h('tr', ['time', 'call · caller · project', 'status · code', 'latency'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'requests' }, h('thead', h('tr', ['time', 'call · caller · project', 'status · latency · code'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
       ),
       detail,
     ),
