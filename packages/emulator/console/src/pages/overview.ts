@@ -14,6 +14,7 @@ export const overviewPage: Page = async () => {
     admin.clock(),
   ]);
   void refreshClock(clock);
+  const latest = [...recent.requests].reverse().slice(0, 8);
   const failures = recent.requests.filter((r) => r.status >= 400 || r.status === 0).reverse().slice(0, 8);
   const stat = (label: string, value: string | number, href?: string) =>
     h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, href ? link(href, String(value)) : String(value)), h('div', { class: 'stat-label' }, label));
@@ -48,6 +49,14 @@ export const overviewPage: Page = async () => {
           r.code ?? '',
         ]),
         { empty: 'No failed requests yet. Make a call with the official client or curl and watch the Requests page.' },
+      ),
+    ),
+    section(
+      'Latest requests',
+      table(
+        ['time', 'method', 'caller', 'status'],
+        latest.map((r) => [shortTime(r.time, true), link(`/console/requests/${r.id}`, r.method ?? `${r.verb} ${r.path}`), r.user ?? '—', badge(String(r.status || 'dropped'), statusTone(r.status))]),
+        { empty: 'No requests yet.' },
       ),
     ),
   );
