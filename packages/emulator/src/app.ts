@@ -3,6 +3,7 @@ import { registerPlatformHooks } from './admin/platform-routes.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { HANDLERS } from './api/index.js';
 import type { Interceptor } from './api/types.js';
+import { registerConsole } from './console/routes.js';
 import type { Env } from './env.js';
 import { registerBatchRoutes } from './http/batch.js';
 import { registerDiscoveryRoutes } from './http/discovery.js';
@@ -50,5 +51,6 @@ export function buildApp(parts: AppParts): FastifyInstance {
   registerDiscoveryRoutes(app, parts.publicUrl ?? (() => undefined));
   registerBatchRoutes(app);
   registerAdminRoutes(app, parts);
+  registerConsole(app);
   return app;
 }

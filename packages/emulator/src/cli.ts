@@ -213,6 +213,7 @@ async function start(args: string[]): Promise<void> {
   if (network) out.write(`WARNING: listening on ${emulator.listenAddress}, the emulator is reachable from the network.\n`);
   if (emulator.adminToken !== undefined) out.write(`Admin API admin token: ${emulator.adminToken} (send "Authorization: Bearer <admin token>")\n`);
   out.write(`export CLASSROOM_EMULATOR_HOST=${emulator.host}\n`);
+  out.write(`console: ${emulator.url}/console/\n`);
   if (!emulator.seeding.fresh) out.write('The store already holds state: nothing was seeded.\n');
   if (emulator.seeding.fixture) {
     const f = emulator.seeding.fixture;

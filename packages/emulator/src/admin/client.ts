@@ -2,6 +2,7 @@ import type { GoogleErrorBody } from 'classroom-errors';
 import type { ChaosRule, FaultSet } from '../platform/faults.js';
 import type { NotificationRecord } from '../platform/notifications.js';
 import type { QuotaUsage } from '../platform/quota.js';
+import type { RequestBodies } from '../platform/request-bodies.js';
 import type { RequestRecord } from '../platform/request-log.js';
 import type { AddOnInput, AdminAddOn, Launch, LaunchInput } from '../api/add-ons/registry.js';
 import type { AdminDriveFile } from '../drive/files.js';
@@ -86,6 +87,83 @@ export interface AdminCourse {
 }
 
 export type { AdminDriveFile, AdminAddOn, Launch as AddOnLaunch };
+
+/** A person as a course's details show them; fields are null when the account no longer exists. */
+export interface AdminPersonRef {
+  id: string;
+  email: string | null;
+  name: string | null;
+  state: string | null;
+}
+
+/** A student's submission of one course work item; grades in points. */
+export interface AdminSubmission {
+  id: string;
+  student: AdminPersonRef;
+  state: string;
+  draftGrade: number | null;
+  assignedGrade: number | null;
+  releasedGrade: number | null;
+  turnedInTime: string | null;
+  returnedTime: string | null;
+  attachments: number;
+  updateTime: string | null;
+}
+
+/** Everything in one course, as GET /emulator/v1/courses/{id}/details answers. */
+export interface AdminCourseDetails {
+  teachers: (AdminPersonRef & { owner: boolean; joinTime: string | null })[];
+  students: (AdminPersonRef & { joinTime: string | null })[];
+  invitations: { id: string; role: string; user: AdminPersonRef; createTime: string | null }[];
+  topics: { id: string; name: string }[];
+  courseWork: {
+    id: string;
+    title: string;
+    state: string;
+    workType: string | null;
+    maxPoints: number | null;
+    dueTime: string | null;
+    overdue: boolean;
+    assigneeMode: string;
+    materials: number;
+    creationTime: string | null;
+    submissions: AdminSubmission[];
+  }[];
+  announcements: number;
+  courseWorkMaterials: number;
+  driveFiles: { id: string; title: string | null; mimeType: string | null; owner: string | null; exists: boolean }[];
+  /** Student groups, on emulators that have them. */
+  studentGroups?: { id: string; title: string; members?: number }[];
+}
+
+/** One logged request with its bodies and, for a failure, its error explained. */
+export interface AdminRequestDetail {
+  request: RequestRecord;
+  bodies?: RequestBodies;
+  error?: {
+    code: string;
+    known: boolean;
+    httpStatus: number;
+    status: string;
+    inSpecification: boolean;
+    resolvedBy: string[];
+    retry: 'never' | 'backoff' | 'after-window';
+    waitSeconds?: number;
+    fix?: { method: string; body?: Record<string, unknown>; updateMask?: string };
+    message: string;
+    explanation: { lang: string; title: string; cause: string; action: string };
+    decision: { action: string; resolver: string; why: string; delayMs?: number };
+  };
+}
+
+/** How full one quota window is. */
+export interface AdminQuotaWindow {
+  project: string;
+  user?: string;
+  quotaLimit: string;
+  used: number;
+  limit: number;
+}
 
 /** What a fixture load wrote (the loader's own summary type). */
 export type AdminFixtureSummary = FixtureSummary;
@@ -341,6 +419,41 @@ export class AdminClient {
     );
     const qs = params.size > 0 ? `?${params}` : '';
     return this.request<{ requests: RequestRecord[]; matched: number }>('GET', `/requests${qs}`);
+  }
+
+  /** Empties the request log. */
+  clearRequests() {
+    return this.request<{ cleared: true }>('DELETE', '/requests');
+  }
+
+  /** One logged request with its bodies, and its error explained in `lang` (en, ja, de, ru, it). */
+  requestDetail(id: string, lang?: string) {
+    return this.request<AdminRequestDetail>('GET', `/requests/${encodeURIComponent(id)}${query({ lang })}`);
+  }
+
+  /** The URL of the request log's event stream (server-sent events), for an EventSource. */
+  requestStreamUrl(filter: { after?: string; method?: string; status?: number; code?: string; testId?: string } = {}) {
+    return `${this.baseUrl.replace(/\/$/, '')}/emulator/v1/requests:stream${query(filter)}`;
+  }
+
+  /** Every quota window in use: per project, and per user within a project. */
+  quotaWindows() {
+    return this.request<{ windows: AdminQuotaWindow[] }>('GET', '/quota:windows');
+  }
+
+  /** Everything in one course: members, invitations, course work and submissions, Drive files. */
+  courseDetails(id: string) {
+    return this.request<AdminCourseDetails>('GET', `/courses/${encodeURIComponent(id)}/details`);
+  }
+
+  /** Pub/Sub topics and where they push. */
+  topics() {
+    return this.request<{ topics: { topicName: string; pushEndpoint: string | null; subscription: string | null; publishable: boolean }[] }>('GET', '/topics');
+  }
+
+  /** Every push-notification registration. */
+  registrations() {
+    return this.request<{ registrations: (Record<string, unknown> & { registrationId: string; userId: string; project: string })[] }>('GET', '/registrations');
   }
 
   /** Configures a Pub/Sub topic: where its messages are pushed, and whether Classroom may publish to it. */

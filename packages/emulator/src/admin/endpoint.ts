@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_OR_YAML, readJson, readJsonOrYaml, readQuery } from './input.js';
 
 /** The admin API's base path. */
@@ -7,6 +7,8 @@ export const ADMIN_BASE = '/emulator/v1';
 /** What an admin handler receives: the request, its path parameters and its validated query and body. */
 export interface AdminInput<B, Q> {
   request: FastifyRequest;
+  /** For endpoints that answer with something other than one JSON value (a stream: see `produces`). */
+  reply: FastifyReply;
   params: Record<string, string>;
   query: Q;
   body: B;
@@ -33,6 +35,8 @@ export interface AdminEndpoint<B = unknown, Q = unknown> {
   bodyLimit?: number;
   /** What a success answers. */
   response: string;
+  /** The media type of a success when it is not JSON (`text/event-stream`); the handler then writes the reply itself. */
+  produces?: string;
   /** JSON schema of a success's body (admin/views.ts), for the document and the tests. */
   returns?: object;
   /** Descriptions of each path parameter. */
@@ -71,7 +75,8 @@ export function registerEndpoints(app: FastifyInstance, endpoints: readonly Admi
       handler: async (request, reply) => {
         const query = readQuery<unknown>(request, def.query ?? { type: 'object', additionalProperties: false, properties: {} });
         const body = def.body ? (def.yaml ? readJsonOrYaml<unknown>(request, def.body) : readJson<unknown>(request, def.body)) : undefined;
-        const result = await def.handle({ request, params: (request.params ?? {}) as Record<string, string>, query, body });
+        const result = await def.handle({ request, reply, params: (request.params ?? {}) as Record<string, string>, query, body });
+        if (def.produces) return reply;
         void reply.header('content-type', 'application/json; charset=utf-8');
         return result ?? {};
       },
@@ -125,7 +130,7 @@ export function openApiDocument(endpoints: readonly AdminEndpoint[], info: { ver
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(def.body ? { requestBody: { required: true, content: Object.fromEntries(types.map((t) => [t, { schema: def.body }])) } } : {}),
       responses: {
-        '200': { description: def.response, content: { 'application/json': { schema: def.returns ?? { type: 'object' } } } },
+        '200': { description: def.response, content: { [def.produces ?? 'application/json']: { schema: def.returns ?? (def.produces ? { type: 'string' } : { type: 'object' }) } } },
         default: { description: 'An error in Google\'s envelope: 400 INVALID_ARGUMENT naming the field, 404 NOT_FOUND, 409 ALREADY_EXISTS.', content: { 'application/json': { schema: ERROR_SCHEMA } } },
       },
     };

@@ -15,6 +15,7 @@ import { TABLES, type CourseRow, type DomainRow, type GrantRow, type ProjectRow,
 import { addOnEndpoints } from './add-on-routes.js';
 import { checkEndpoints } from './check-routes.js';
 import { driveEndpoints } from './drive-routes.js';
+import { inspectEndpoints } from './inspect-routes.js';
 import { platformEndpoints } from './platform-routes.js';
 import { endpoint, openApiDocument, registerEndpoints, type AdminEndpoint } from './endpoint.js';
 import {
@@ -560,6 +561,7 @@ export function adminEndpoints(parts: AppParts): AdminEndpoint[] {
     ...driveEndpoints(env),
     ...addOnEndpoints(env),
     ...checkEndpoints(),
+    ...inspectEndpoints(env, parts.platform),
     ...(parts.platform ? platformEndpoints(env, parts.platform) : []),
   ];
   return table;

@@ -7,6 +7,7 @@ import type { Caller } from '../identity/caller.js';
 import { Faults, type FaultAction } from './faults.js';
 import { Notifications, type DeliveryOptions } from './notifications.js';
 import { Quota, quotaFailure } from './quota.js';
+import { RequestBodyLog } from './request-bodies.js';
 import { RequestLog, requestFingerprint } from './request-log.js';
 
 /** The header that ties requests to the fault sets of one test. */
@@ -63,6 +64,8 @@ export class Platform {
   readonly quota: Quota;
   readonly faults = new Faults();
   readonly log: RequestLog;
+  /** The newest requests' bodies, for the console's request view. */
+  readonly bodies = new RequestBodyLog();
   readonly notifications: Notifications;
 
   constructor(
@@ -127,19 +130,35 @@ export class Platform {
   installHooks(app: FastifyInstance, methodOf: (request: FastifyRequest) => string | undefined): void {
     app.addHook('onRequest', async (request) => {
       const path = (request.raw.url ?? '/').split('?')[0] ?? '/';
-      if (path.startsWith('/emulator/')) return;
+      // The admin API and the console's own pages are the tools looking at the log, not calls to log.
+      if (path.startsWith('/emulator/') || path === '/' || path === '/console' || path.startsWith('/console/')) return;
       const method = methodOf(request);
       const testId = testIdOf(request);
       this.log.begin(request.raw, { verb: request.method, path, ...(method ? { method } : {}), ...(testId ? { testId } : {}) });
     });
     app.addHook('onSend', async (request, reply, payload) => {
       this.log.noteErrorBody(request.raw, reply.statusCode, payload);
+      this.keepBodies(request, reply, payload);
       // Kept before the answer leaves: a client that reads the log right after its call must find it.
       this.log.finish(request.raw, reply.statusCode);
       return payload;
     });
     app.addHook('onResponse', async (request, reply) => {
       this.log.finish(request.raw, reply.statusCode);
+    });
+    // Open request streams would otherwise keep app.close() waiting for their clients to leave.
+    app.addHook('preClose', async () => this.log.endSubscriptions());
+  }
+
+  private keepBodies(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+    const id = this.log.idOf(request.raw);
+    if (id === undefined) return;
+    const type = reply.getHeader('content-type');
+    this.bodies.keep(id, {
+      query: (request.raw.url ?? '').split('?')[1] ?? '',
+      request: request.body,
+      response: payload,
+      ...(typeof type === 'string' ? { responseType: type } : {}),
     });
   }
 
@@ -149,6 +168,7 @@ export class Platform {
     await this.quota.clear();
     this.faults.clear();
     this.log.clear();
+    this.bodies.clear();
     this.log.resize(this.options.requestLogSize ?? 10_000);
     await this.notifications.clear();
   }

@@ -65,6 +65,14 @@ export interface RequestFilter {
   limit?: number;
 }
 
+/** Someone following the log as it grows (the request stream of the admin API). */
+export interface RequestLogListener {
+  /** A request has been answered and kept. */
+  record(record: RequestRecord): void;
+  /** The emulator is closing: the listener will hear nothing more. */
+  end(): void;
+}
+
 interface Pending {
   record: RequestRecord;
   at: number;
@@ -87,6 +95,7 @@ export class RequestLog {
   private next = 0;
   private sequence = 0;
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
+  private readonly listeners = new Set<RequestLogListener>();
 
   constructor(
     private readonly clock: VirtualClock,
@@ -146,11 +155,45 @@ export class RequestLog {
     const record = { ...pending.record, status, latencyMs: Math.round((performance.now() - pending.started) * 1000) / 1000, at: pending.at };
     if (code !== undefined) record.code = code;
     if (this.capacity <= 0) return;
+    this.tell(record);
     if (this.ring.length < this.capacity) this.ring.push(record);
     else {
       this.ring[this.next] = record;
       this.next = (this.next + 1) % this.capacity;
     }
+  }
+
+  /** Follows the log: every record kept from now on. Returns the unsubscribe function. */
+  subscribe(listener: RequestLogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Ends every subscription (the app is closing, and open streams must not hold it up). */
+  endSubscriptions(): void {
+    for (const listener of this.listeners) listener.end();
+    this.listeners.clear();
+  }
+
+  private tell(record: RequestRecord & { at: number }): void {
+    if (this.listeners.size === 0) return;
+    const { at: _at, ...shown } = record;
+    for (const listener of this.listeners) listener.record(shown);
+  }
+
+  /** Kept records after the one with sequence `n` (`r<n>`), oldest first: what a reconnecting stream missed. */
+  after(n: number): RequestRecord[] {
+    return this.ordered()
+      .filter((r) => Number(r.id.slice(1)) > n)
+      .map(({ at: _at, ...r }) => r);
+  }
+
+  /** One kept record by id. */
+  byId(id: string): RequestRecord | undefined {
+    const found = this.ring.find((r) => r.id === id);
+    if (!found) return undefined;
+    const { at: _at, ...record } = found;
+    return record;
   }
 
   /** Kept records, oldest first. */
