@@ -116,7 +116,7 @@ describe('documented snippets', () => {
       outputs.set(block, stdout);
       // A comment naming an error code (`# … 400 @CourseNotModifiable`) promises that code in the output.
       for (const [, expected] of code.matchAll(/#.*?@(\w+)/g)) expect(stdout, `${named(block)} promises @${expected}`).toContain(`@${expected} `);
-    });
+    }, 120_000); // a block may start several processes (npx, node); a loaded CI machine takes seconds for each
 
     it.each(ofKind('output').filter(([, b]) => b.of?.kind === 'run'))('%s is what its command prints', (_name, block) => {
       const actual = outputs.get(block.of!);
