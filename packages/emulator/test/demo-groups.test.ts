@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, STORES } from './helpers/harness.js';
-import { parseCurl } from './helpers/shell.js';
+import { parseCurl } from './helpers/curl.js';
 
 const DOC = new URL('../examples/demo-school.md', import.meta.url);
 

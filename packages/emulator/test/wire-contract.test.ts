@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCurl } from './helpers/curl.js';
 import { startEmulator } from './helpers/harness.js';
-import { parseCurl } from './helpers/shell.js';
 
 /*
  * The two packages are coupled by data: the error bodies the emulator produces are recorded in
