@@ -264,7 +264,7 @@ export function inspectEndpoints(env: Env, platform: Platform | undefined): Admi
     }),
     endpoint<Record<string, never>, { lang?: string }>({
       method: 'GET', path: '/requests/{id}', tag: 'platform', query: REQUEST_QUERY, params: { id: 'A request log id, r<n>.' },
-      summary: 'One logged request with its query, request and response bodies (the newest 500 keep theirs) and, for a failure, its error explained by classroom-errors: cause, action, who resolves it, whether to retry.',
+      summary: 'One logged request with its query, request and response bodies (the newest 300 keep theirs) and, for a failure, its error explained by classroom-errors: cause, action, who resolves it, whether to retry.',
       response: '{request, bodies?, error?: {code, httpStatus, status, resolvedBy, retry, explanation: {title, cause, action}, decision}}',
       handle: async ({ params, query }) => {
         const id = params.id ?? '';
