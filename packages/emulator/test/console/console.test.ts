@@ -77,6 +77,9 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
 
   afterAll(async () => {
     await context?.close();
+    // Under load, one connection sometimes outlives the closed browser (seen 1 in about 4 runs); the
+    // test does not wait out its keep-alive timeout (72 s) for it.
+    emulator?.app.server.closeAllConnections();
     await emulator?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
