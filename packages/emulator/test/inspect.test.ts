@@ -107,8 +107,11 @@ describe('inspection endpoints', () => {
     const root = await fetch(`${emulator.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/console/');
+    await root.arrayBuffer();
     await emulator.admin.clearRequests();
-    expect((await fetch(`${emulator.url}/console/requests`)).status).toBe(200);
+    const page = await fetch(`${emulator.url}/console/requests`);
+    expect(page.status).toBe(200);
+    await page.arrayBuffer();
     const unknown = await fetch(`${emulator.url}/console/nothing-here`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual(notFound('Nothing is served at GET /console/nothing-here.'));
