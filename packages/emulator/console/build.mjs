@@ -2,7 +2,7 @@
 // Builds the web console's client into dist/console-client: one script and one stylesheet with
 // content-hashed names (served as immutable) and the page that loads them (served no-cache).
 // Runs as part of `npm run build`; about 100 ms. Usage: node packages/emulator/console/build.mjs
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ const out = fileURLToPath(new URL('../dist/console-client/', import.meta.url));
 
 /** Builds the client; returns the asset names and their sizes in bytes. */
 export async function buildConsole() {
-  rmSync(out, { recursive: true, force: true });
+  // The folder is not emptied first: an emulator running from it (a test file next door) keeps finding
+  // its files until the new page is written; stale assets are removed after that.
   mkdirSync(`${out}assets`, { recursive: true });
   const result = await build({
     entryPoints: [`${here}src/main.ts`],
@@ -49,6 +50,8 @@ export async function buildConsole() {
 </html>
 `;
   writeFileSync(`${out}index.html`, page);
+  const current = new Set([script.name, style.name, iconName]);
+  for (const name of readdirSync(`${out}assets`)) if (!current.has(name)) rmSync(`${out}assets/${name}`, { force: true });
   return { script, style, page: Buffer.byteLength(page) };
 }
 

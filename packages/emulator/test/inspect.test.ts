@@ -1,6 +1,7 @@
 import { explain } from 'classroom-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminCourseDetails, Emulator } from '../src/index.js';
+import { RequestBodyLog } from '../src/platform/request-bodies.js';
 import { adminFailure, failure, invalid, notFound, officialClient, startEmulator } from './helpers/harness.js';
 
 /** The admin endpoints the console is built on: course details, the request stream, one request explained, quota windows. */
@@ -106,11 +107,30 @@ describe('inspection endpoints', () => {
     const root = await fetch(`${emulator.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/console/');
+    await root.arrayBuffer();
     await emulator.admin.clearRequests();
-    expect((await fetch(`${emulator.url}/console/requests`)).status).toBe(200);
+    const page = await fetch(`${emulator.url}/console/requests`);
+    expect(page.status).toBe(200);
+    await page.arrayBuffer();
     const unknown = await fetch(`${emulator.url}/console/nothing-here`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual(notFound('Nothing is served at GET /console/nothing-here.'));
     expect((await emulator.admin.requests()).requests).toEqual([]);
+  });
+});
+
+describe('RequestBodyLog', () => {
+  it('keeps the newest requests only, and cuts long bodies', () => {
+    const log = new RequestBodyLog(2, 5);
+    log.keep('r1', { request: '{"a":1}', response: 'ok' });
+    log.keep('r2', { query: 'x=1', response: Buffer.from('fine') });
+    log.keep('r3', { request: '', response: { stream: true } });
+    expect(log.get('r1')).toBeUndefined();
+    expect(log.get('r2')).toEqual({ query: 'x=1', response: 'fine' });
+    expect(log.get('r3')).toEqual({});
+    log.keep('r4', { request: '0123456789' });
+    expect(log.get('r4')).toEqual({ request: '01234', truncated: true });
+    log.clear();
+    expect(log.get('r4')).toBeUndefined();
   });
 });

@@ -233,7 +233,9 @@ export function inspectEndpoints(env: Env, platform: Platform | undefined): Admi
         raw.writeHead(200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-store',
-          connection: 'keep-alive',
+          // A stream is never followed by another request on its connection; closing it with the stream
+          // means a closing emulator is not left waiting for an idle keep-alive connection to time out.
+          connection: 'close',
           // Tells buffering proxies (nginx) to pass events through as they come.
           'x-accel-buffering': 'no',
         });
@@ -254,7 +256,7 @@ export function inspectEndpoints(env: Env, platform: Platform | undefined): Admi
           record: send,
           end: () => {
             stop();
-            raw.end();
+            raw.end(() => raw.destroy());
           },
         };
         unsubscribe = platform.log.subscribe(listener);
@@ -264,7 +266,7 @@ export function inspectEndpoints(env: Env, platform: Platform | undefined): Admi
     }),
     endpoint<Record<string, never>, { lang?: string }>({
       method: 'GET', path: '/requests/{id}', tag: 'platform', query: REQUEST_QUERY, params: { id: 'A request log id, r<n>.' },
-      summary: 'One logged request with its query, request and response bodies (the newest 500 keep theirs) and, for a failure, its error explained by classroom-errors: cause, action, who resolves it, whether to retry.',
+      summary: 'One logged request with its query, request and response bodies (the newest 300 keep theirs) and, for a failure, its error explained by classroom-errors: cause, action, who resolves it, whether to retry.',
       response: '{request, bodies?, error?: {code, httpStatus, status, resolvedBy, retry, explanation: {title, cause, action}, decision}}',
       handle: async ({ params, query }) => {
         const id = params.id ?? '';

@@ -65,7 +65,12 @@ function loadBundle(): Bundle | undefined {
   const assets = new Map<string, Asset>();
   for (const name of readdirSync(new URL('assets/', ASSETS))) {
     const type = TYPES[name.slice(name.lastIndexOf('.'))];
-    if (type) assets.set(name, asset(readFileSync(new URL(`assets/${name}`, ASSETS)), type));
+    if (!type) continue;
+    try {
+      assets.set(name, asset(readFileSync(new URL(`assets/${name}`, ASSETS)), type));
+    } catch {
+      // Removed by a build running right now: it is no longer named by the page.
+    }
   }
   return { page: asset(page, 'text/html; charset=utf-8'), assets };
 }

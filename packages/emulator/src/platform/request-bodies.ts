@@ -19,7 +19,7 @@ export interface RequestBodies {
  *
  * @example
  * ```ts
- * const bodies = new RequestBodyLog(500);
+ * const bodies = new RequestBodyLog(300);
  * bodies.keep('r12', { request: '{"name":"Maths"}', response: '{"id":"1"}' });
  * bodies.get('r12')?.response; // '{"id":"1"}'
  * ```
@@ -29,9 +29,9 @@ export class RequestBodyLog {
 
   constructor(
     /** Requests whose bodies are kept; the oldest go first. */
-    public capacity = 500,
+    public capacity = 300,
     /** Characters kept of each body. */
-    readonly maxChars = 64 * 1024,
+    readonly maxChars = 32 * 1024,
   ) {}
 
   private cut(text: string | undefined, entry: RequestBodies): string | undefined {

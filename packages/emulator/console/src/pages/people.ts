@@ -21,6 +21,9 @@ function flags(user: AdminUser) {
 export const peoplePage: Page = async ({ query, setQuery }) => {
   const [{ domains }, { users }, { projects }, { grants }] = await Promise.all([admin.domains(), admin.listUsers(), admin.projects(), admin.grants()]);
   const reload = () => navigate(location.pathname + location.search);
+  // Accounts that behave unusually first (admins, suspended, switched off), then by address.
+  const unusual = (u: AdminUser) => (u.admin || u.state !== 'ACTIVE' || !u.classroomEnabled || !u.apiEnabled ? 0 : 1);
+  users.sort((a, b) => unusual(a) - unusual(b) || a.email.localeCompare(b.email, 'en', { numeric: true }));
   const filter = h('input', { type: 'search', placeholder: 'Filter users by address, name, domain or flag…', 'aria-label': 'Filter users', value: query.get('q') ?? '' });
   const userBody = h('div');
   const drawUsers = () => {

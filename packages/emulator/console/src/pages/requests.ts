@@ -91,8 +91,8 @@ function detailView(detail: AdminRequestDetail): HTMLElement {
       : null,
     body('Request body', detail.bodies?.request),
     body('Response body', detail.bodies?.response, detail.bodies?.responseType),
-    detail.bodies?.truncated ? h('p', { class: 'muted' }, 'Bodies were cut at 64 KiB.') : null,
-    detail.bodies ? null : h('p', { class: 'muted' }, 'Bodies are kept for the newest 500 requests; this one has none left.'),
+    detail.bodies?.truncated ? h('p', { class: 'muted' }, 'Bodies were cut at 32 KiB.') : null,
+    detail.bodies ? null : h('p', { class: 'muted' }, 'Bodies are kept for the newest 300 requests; this one has none left.'),
   );
 }
 
