@@ -160,7 +160,8 @@ describe('push endpoints', () => {
   });
 });
 
-describe('the CLI on a network-facing host', () => {
+// Four child processes: a few seconds on an idle machine, far more on a loaded CI runner.
+describe('the CLI on a network-facing host', { timeout: 120_000 }, () => {
   afterAll(() => {
     for (const child of running) child.kill('SIGKILL');
   });

@@ -6,7 +6,7 @@ import { run, running, start, stop } from './helpers/cli-process.js';
 
 // Each case runs the real CLI as a child process: what matters is the message a developer reads and
 // the exit status a script sees.
-describe('start-up failures say what is wrong and where, and exit 1', () => {
+describe('start-up failures say what is wrong and where, and exit 1', { timeout: 90_000 }, () => {
   let scratch: string;
   /** A data directory holding a real database, made by a clean start and stop. */
   let good: string;
