@@ -149,6 +149,82 @@ async function lockWaitShare(applicationName: string, during: Promise<unknown>):
   return out;
 }
 
+/** Several measurements of one build and endpoint, added up: CPU and statements per request, components. */
+function combine(runs: readonly Measured[]): Measured {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const weighted = (f: (r: Measured) => number) => runs.reduce((sum, r) => sum + f(r) * r.requests, 0) / requests;
+  const components = new Map<string, number>();
+  for (const r of runs) for (const c of r.components) components.set(c.component, (components.get(c.component) ?? 0) + c.usPerRequest * r.requests);
+  return {
+    ...runs[0]!,
+    requests,
+    cpuUsPerRequest: weighted((r) => r.cpuUsPerRequest),
+    statementsPerRequest: weighted((r) => r.statementsPerRequest),
+    components: [...components].map(([component, us]) => ({ component, usPerRequest: us / requests })).sort((a, b) => b.usPerRequest - a.usPerRequest),
+  };
+}
+
+/**
+ * Two builds side by side on SQLite in memory (BENCH_COST_BASELINE: the dist folder of the other build),
+ * measured in alternation so that both see the same load on the machine: the before/after of a change.
+ */
+async function compareBuilds(ctx: CaseContext, baseline: string, seconds: number, rounds: number): Promise<string> {
+  const builds = [
+    { name: 'baseline', server: spawnJson(EMULATOR, { store: 'memory', seed: 11, dist: baseline }) },
+    { name: 'this tree', server: spawnJson(EMULATOR, { store: 'memory', seed: 11 }) },
+  ];
+  try {
+    const prepared = [];
+    for (const build of builds) {
+      const { url } = await build.server.next<{ url: string }>((m) => m.ready === true, 60_000);
+      await unlimited(url);
+      const small = await seedCourse(url, 'c30', 30);
+      prepared.push({ ...build, url, cases: [
+        { endpoint: 'courses.get', path: `/v1/courses/${small.courseId}`, token: small.teacherToken },
+        { endpoint: 'courses.students.list (30 of 30)', path: `/v1/courses/${small.courseId}/students?pageSize=30`, token: small.teacherToken },
+      ] });
+    }
+    const sections: string[] = [];
+    for (let i = 0; i < prepared[0]!.cases.length; i++) {
+      const runs: Measured[][] = prepared.map(() => []);
+      for (let round = 0; round < rounds; round++) {
+        for (const [b, build] of prepared.entries()) {
+          const c = build.cases[i]!;
+          ctx.log(`[cost] A/B ${c.endpoint}: ${build.name}, round ${round + 1} of ${rounds}`);
+          runs[b]!.push(await measure(build.server, build.name, c.endpoint, `${build.url}${c.path}`, c.token, seconds));
+        }
+      }
+      const [before, after] = runs.map(combine) as [Measured, Measured];
+      const names = [...new Set([...before.components, ...after.components].map((c) => c.component))];
+      const us = (m: Measured, name: string) => m.components.find((c) => c.component === name)?.usPerRequest ?? 0;
+      names.sort((a, b) => us(before, b) + us(after, b) - us(before, a) - us(after, a));
+      sections.push(
+        `### ${before.endpoint}, SQLite (memory): baseline vs this tree
+
+` +
+          table(
+            ['', 'baseline', 'this tree'],
+            [
+              ['server CPU µs/request (resourceUsage)', fmt(before.cpuUsPerRequest, 0), fmt(after.cpuUsPerRequest, 0)],
+              ['SQL statements/request', fmt(before.statementsPerRequest, 1), fmt(after.statementsPerRequest, 1)],
+              ['requests measured', fmtInt(before.requests), fmtInt(after.requests)],
+              ...names.filter((n) => us(before, n) >= 2 || us(after, n) >= 2).map((n) => [n, fmt(us(before, n), 1), fmt(us(after, n), 1)]),
+            ],
+          ),
+      );
+    }
+    return [
+      `## Before and after, in one run`,
+      '',
+      `Baseline: the build in \`${baseline}\`. Both emulators run at once; each endpoint is measured ${rounds} times on each, alternating, ${seconds} s each under the same load as above, and the rounds are added up. Component rows: profile self time, µs per request.`,
+      '',
+      ...sections.flatMap((section) => [section, '']),
+    ].join('\n');
+  } finally {
+    for (const build of builds) await build.server.stop();
+  }
+}
+
 /**
  * Case "cost": where a request's CPU goes. Per store, server CPU and SQL statements (round trips on
  * PostgreSQL) per request, the PostgreSQL backends' CPU per request, a CPU profile by component, the
@@ -169,6 +245,9 @@ export async function cost(ctx: CaseContext): Promise<CaseResult> {
       stores.push({ name: 'PostgreSQL', config: { store: 'postgres', pgUrl: url.toString(), schema }, applicationName: schema, cleanup: () => dropSchema(schema) });
     } else notes.push(`PostgreSQL skipped: ${pg.reason}`);
   } else notes.push('PostgreSQL skipped: quick mode');
+
+  const baseline = process.env.BENCH_COST_BASELINE;
+  const comparison = baseline ? await compareBuilds(ctx, baseline, seconds, Number(process.env.BENCH_COST_ROUNDS) || 3) : '';
 
   const measured: Measured[] = [];
   const targets: Target[] = [];
@@ -305,6 +384,8 @@ export async function cost(ctx: CaseContext): Promise<CaseResult> {
       '',
       ...profiles.flatMap((p) => [p, '']),
       paper,
+      '',
+      comparison,
       '',
       targetsTable(targets),
     ].join('\n'),

@@ -12,6 +12,9 @@ export interface CpuProfile {
 /** Which component a script belongs to, by its URL. */
 function componentOfUrl(url: string): string | undefined {
   if (!url) return undefined;
+  // First, so that a build kept inside node_modules for a comparison still counts as the emulator.
+  const own = /\/packages\/emulator\/dist\/(.+)\.js$/.exec(url)?.[1];
+  if (own) return `emulator: ${own}`;
   const module = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
   if (module) {
     if (module === 'kysely') return 'kysely (build, compile, driver)';
@@ -25,8 +28,6 @@ function componentOfUrl(url: string): string | undefined {
     }
     return `other: ${module}`;
   }
-  const own = /\/packages\/emulator\/dist\/(.+)\.js$/.exec(url)?.[1];
-  if (own) return `emulator: ${own}`;
   if (url.includes('/packages/errors/')) return 'classroom-errors';
   // The bench's statement counter wraps SQLite's statement runs: its frames are the statements' own time.
   if (url.includes('/bench/servers/')) return 'SQLite native (statements)';
@@ -66,7 +67,8 @@ export function componentsOf(profile: CpuProfile, requests: number): { component
       const caller = byId.get(at)!;
       const component = componentOfUrl(caller.callFrame.url);
       if (component) {
-        if (/better-sqlite3|kysely|bench instrumentation|emulator: store\/db/.test(component) && ['all', 'get', 'run', 'iterate', 'prepare'].includes(functionName)) {
+        if (component === 'SQLite native (statements)') return component;
+        if (/better-sqlite3|kysely|emulator: store\/db/.test(component) && ['all', 'get', 'run', 'iterate', 'prepare'].includes(functionName)) {
           return 'SQLite native (statements)';
         }
         return `${component} (native)`;

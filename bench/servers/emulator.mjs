@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 
 const started = performance.now();
 const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}');
-const dist = new URL('../../packages/emulator/dist/', import.meta.url);
+// `dist` (a folder holding another build of the emulator) lets the cost case compare two builds in one run.
+const dist = config.dist ? new URL(`file://${config.dist.replace(/\/?$/, '/')}`) : new URL('../../packages/emulator/dist/', import.meta.url);
 const { createEmulator } = await import(new URL('index.js', dist).href);
 const importedMs = performance.now() - started;
 
