@@ -1,7 +1,7 @@
-import { IncomingMessage, STATUS_CODES } from 'node:http';
+import { IncomingMessage, STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { renderError, type ErrorCode, type RenderOptions } from 'classroom-errors';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyError, FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './errors.js';
 
 /** How the HTTP edge treats slow clients and crowds; `createEmulator` and the CLI fill it in. */
@@ -96,7 +96,7 @@ function onFrameworkError(error: FastifyError, request: FastifyRequest, reply: F
  * `requestTimeout`, and only as often as `connectionsCheckingInterval` (30 s by default) looks, so all
  * three are set: a body trickling in a byte at a time is cut within a second of its deadline.
  */
-export function edgeServerOptions(options: EdgeOptions = {}): Partial<FastifyServerOptions> & { http: NonNullable<unknown> } {
+export function edgeServerOptions(options: EdgeOptions = {}): Pick<FastifyHttpOptions<Server>, 'frameworkErrors' | 'clientErrorHandler' | 'requestTimeout' | 'http'> {
   const seconds = options.requestTimeoutSeconds ?? EDGE_DEFAULTS.requestTimeoutSeconds;
   const ms = Math.round(seconds * 1000);
   return {

@@ -33,7 +33,7 @@ export function parseRawResponse(text: string, closed = false, head = false): Ra
  * what these tests send (bad bytes, unknown verbs, broken chunking), hence a plain socket. `head` says
  * the request was a HEAD (no body follows the headers).
  */
-export function rawExchange(hostPort: string, bytes: string | Buffer, { waitMs = 150, head = false } = {}): Promise<RawAnswer> {
+export function rawExchange(hostPort: string, bytes: string | Buffer, { waitMs = 250, head = false } = {}): Promise<RawAnswer> {
   const [host = '127.0.0.1', port = '0'] = hostPort.split(':');
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), host);
