@@ -57,5 +57,6 @@ export async function buildConsole() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { script, style } = await buildConsole();
-  process.stdout.write(`console: ${script.name} ${(script.bytes / 1024).toFixed(1)} KiB, ${style.name} ${(style.bytes / 1024).toFixed(1)} KiB\n`);
+  // On stderr: `npm pack --json` runs this build (prepack) and its stdout must stay JSON.
+  process.stderr.write(`console: ${script.name} ${(script.bytes / 1024).toFixed(1)} KiB, ${style.name} ${(style.bytes / 1024).toFixed(1)} KiB\n`);
 }

@@ -114,7 +114,7 @@ describe('the classroom-emulator CLI', () => {
       const slow = await open();
       let heard = '';
       slow.on('data', (chunk: Buffer) => (heard += chunk.toString()));
-      slow.write('POST /emulator/v1/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{');
+      slow.write('POST /emulator/v1/reset HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{');
       await new Promise((resolve) => slow.on('close', resolve));
       expect(heard).toMatch(/^HTTP\/1\.1 408 /);
       // Three connections fill the server; a fourth is closed at once.

@@ -49,7 +49,7 @@ describe('slow and idle clients', () => {
 
   it('a body trickling in a byte at a time gets 408 in the envelope and the connection is closed', async () => {
     emulator = await startEmulator({ demo: true, requestTimeoutSeconds: 1 });
-    const head = 'POST /v1/courses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-teacher\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{';
+    const head = 'POST /v1/courses HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer demo-teacher\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{';
     const { closed, afterMs, answer } = await trickle(emulator, head, ' ', 200);
     expect(closed).toBe(true);
     expect(afterMs).toBeGreaterThanOrEqual(900);
@@ -67,7 +67,7 @@ describe('slow and idle clients', () => {
 
   it('with the timeout disabled (0), a trickling body is still being read after the default deadline would have passed', async () => {
     emulator = await startEmulator({ requestTimeoutSeconds: 0 });
-    const head = 'POST /emulator/v1/reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{';
+    const head = 'POST /emulator/v1/reset HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{';
     const { closed } = await trickle(emulator, head, ' ', 200, 1500);
     expect(closed).toBe(false);
   });
@@ -79,7 +79,7 @@ describe('slow and idle clients', () => {
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     const ask = async () => {
       chunks.length = 0;
-      socket.write('GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\n\r\n');
+      socket.write('GET /emulator/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n');
       // Polls rather than sleeping a fixed time: a loaded CI machine may take a while to answer.
       for (let waited = 0; waited < 5000; waited += 20) {
         const answer = parseRawResponse(Buffer.concat(chunks).toString('latin1'));

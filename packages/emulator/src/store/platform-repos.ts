@@ -106,7 +106,11 @@ export class QuotaRepo {
    * this statement only): a counter lost in a crash of the database server is a quota slot given back,
    * and the flush would otherwise be the longest part of every Classroom request.
    */
-  async count(meters: readonly { key: string; bucket: number; after: number }[], prune = false): Promise<QuotaCounterRow[]> {
+  async count(unordered: readonly { key: string; bucket: number; after: number }[], prune = false): Promise<QuotaCounterRow[]> {
+    // Every statement locks the counters it upserts in one order (by key), so two requests whose meters
+    // overlap cannot each hold a row the other waits for.
+    // (JavaScript compares strings by UTF-16 code unit, the same as PostgreSQL's "C" collation for the ASCII keys used here.)
+    const meters = [...unordered].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.bucket - b.bucket));
     const values = sql.join(meters.map((m) => sql`(${m.key}, ${m.bucket}, 1)`));
     const older = sql.join(
       meters.map((m) => sql`(key = ${m.key} and bucket > ${m.after} and bucket < ${m.bucket})`),
@@ -118,7 +122,7 @@ export class QuotaRepo {
       sql` or `,
     );
     const pruned = prune ? sql`pruned as (delete from quota_counters where ${gone}),` : sql``;
-    const { rows } = await sql<QuotaCounterRow>`
+    const { rows } = await retryDeadlock(() => sql<QuotaCounterRow>`
       with relaxed as (select set_config('synchronous_commit', 'off', true)), ${pruned}
       counted as (
         insert into quota_counters (key, bucket, count) values ${values}
@@ -127,22 +131,45 @@ export class QuotaRepo {
       )
       select key, bucket, count from counted, relaxed
       union all
-      select key, bucket, count from quota_counters where ${older}`.execute(this.db);
+      select key, bucket, count from quota_counters where ${older}`.execute(this.db));
     return rows.map((r) => ({ key: r.key, bucket: Number(r.bucket), count: Number(r.count) }));
   }
 
   /** Takes back a request {@link count} counted and the quota then refused. */
   async uncount(entries: readonly { key: string; bucket: number }[]): Promise<void> {
-    await this.db
-      .updateTable('quota_counters')
-      .set((eb) => ({ count: eb('count', '-', 1) }))
-      .where(({ or, and, eb }) => or(entries.map((e) => and([eb('key', '=', e.key), eb('bucket', '=', e.bucket)]))))
-      .execute();
+    // The rows are locked in count()'s order (key in byte order, then bucket) before they are changed:
+    // a plain UPDATE locks them in scan order, which deadlocked with concurrent counts.
+    const which = sql.join(
+      entries.map((e) => sql`(key = ${e.key} and bucket = ${e.bucket})`),
+      sql` or `,
+    );
+    await retryDeadlock(() =>
+      sql`
+        update quota_counters q set count = q.count - 1
+        from (select key, bucket from quota_counters where ${which} order by key collate "C", bucket for update) locked
+        where q.key = locked.key and q.bucket = locked.bucket`.execute(this.db),
+    );
   }
 
   async clear(): Promise<void> {
     await this.db.deleteFrom('quota_counters').execute();
     await this.db.deleteFrom('quota_keys').execute();
+  }
+}
+
+/**
+ * Runs a single statement again when PostgreSQL chose it as a deadlock victim (40P01). An UPDATE whose
+ * rows come from a scan can lock them in another order than a concurrent upsert (seen as a rare
+ * INTERNAL among 50 concurrent callers of one project before both took one order); should another
+ * order slip in, the victim's statement was rolled back whole, so running it again counts exactly once.
+ */
+async function retryDeadlock<T>(statement: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
+    }
   }
 }
 
