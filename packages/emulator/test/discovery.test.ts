@@ -26,12 +26,12 @@ describe('the served discovery document', () => {
   });
 
   it('keeps its own address when listening, and follows the Host header when injected', async () => {
-    const injected = await emulator.app.inject({ method: 'GET', url: '/discovery/v1/apis/classroom/v1/rest', headers: { host: 'classroom.test:9999' } });
+    const injected = await emulator.app.inject({ method: 'GET', url: '/discovery/v1/apis/classroom/v1/rest', headers: { host: 'localhost:9999' } });
     expect((JSON.parse(injected.body) as DiscoveryDocument).rootUrl).toBe(`${emulator.url}/`);
     const portless = await startEmulator({ listen: false });
     try {
-      const answer = await portless.app.inject({ method: 'GET', url: '/$discovery/rest?version=v1', headers: { host: 'classroom.test:9999' } });
-      expect((JSON.parse(answer.body) as DiscoveryDocument).rootUrl).toBe('http://classroom.test:9999/');
+      const answer = await portless.app.inject({ method: 'GET', url: '/$discovery/rest?version=v1', headers: { host: 'localhost:9999' } });
+      expect((JSON.parse(answer.body) as DiscoveryDocument).rootUrl).toBe('http://localhost:9999/');
     } finally {
       await portless.close();
     }
